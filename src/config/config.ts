@@ -1,0 +1,144 @@
+/**
+ * Configuration: one schema, read from the environment (and CLI overrides) and validated once at
+ * start. A bad value throws ConfigError naming the variable, which the CLI prints as one line.
+ */
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG';
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  /** AUTHLY_ISSUER: the issuer identifier, exactly as published (no trailing slash added). */
+  issuer: string;
+  /** AUTHLY_PORT or --port (default 8000). */
+  port: number;
+  /** AUTHLY_HOST or --host (default 0.0.0.0). */
+  host: string;
+  /** DATABASE_URL: `sqlite:<path>` (default `sqlite:./data/authly.db`) or `postgres://…`. */
+  databaseUrl: string;
+  /** DATABASE_POOL_SIZE: most PostgreSQL connections per process (default 10). */
+  databasePoolSize: number;
+  /** REDIS_URL: optional; shares rate limits and cache invalidation across nodes. */
+  redisUrl: string | null;
+  /** AUTHLY_KEY_ENCRYPTION_SECRET: optional; encrypts private signing keys at rest. */
+  keyEncryptionSecret: string | null;
+  /** AUTHLY_ACCESS_TOKEN_TTL: access token lifetime in seconds (default 3600). */
+  accessTokenTtl: number;
+  /** AUTHLY_ID_TOKEN_TTL: ID token lifetime in seconds (default 3600). */
+  idTokenTtl: number;
+  /** AUTHLY_REFRESH_TOKEN_TTL: lifetime of one refresh token in seconds (default 14 days). */
+  refreshTokenTtl: number;
+  /** AUTHLY_REFRESH_FAMILY_TTL: absolute lifetime of a refresh token family (default 30 days). */
+  refreshFamilyTtl: number;
+  /** AUTHLY_CODE_TTL: authorization code lifetime in seconds (default 60). */
+  codeTtl: number;
+  /** AUTHLY_SESSION_TTL: login session lifetime in seconds (default 8 hours). */
+  sessionTtl: number;
+  /** AUTHLY_LOG_LEVEL: pino level (default info). */
+  logLevel: LogLevel;
+  /** AUTHLY_WORKERS or --workers: server processes (default 1). */
+  workers: number;
+}
+
+export interface ConfigOverrides {
+  port?: string;
+  host?: string;
+  workers?: string;
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(variable: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new ConfigError(variable, `expected a whole number, got "${raw}"`);
+  }
+  const value = Number(raw);
+  if (value < min) throw new ConfigError(variable, `must be at least ${min}, got ${value}`);
+  return value;
+}
+
+function port(variable: string, raw: string | undefined): number {
+  const value = integer(variable, raw, 8000, 0);
+  if (value > 65535) throw new ConfigError(variable, `not a TCP port: ${value}`);
+  return value;
+}
+
+function issuerUrl(raw: string | undefined, defaultPort: number): string {
+  if (raw === undefined || raw === '') return `http://localhost:${defaultPort}`;
+
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('AUTHLY_ISSUER', `not a URL: "${raw}"`);
+  }
+  // RFC 8414 §2: the issuer is an https URL with no query or fragment. Plain http is allowed
+  // for local development only.
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('AUTHLY_ISSUER', 'must use https (or http for local development)');
+  }
+  if (url.search || url.hash || raw.includes('#') || raw.includes('?')) {
+    throw new ConfigError('AUTHLY_ISSUER', 'must not contain a query or fragment');
+  }
+  return raw.endsWith('/') ? raw.slice(0, -1) : raw;
+}
+
+function databaseUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'sqlite:./data/authly.db';
+  if (/^sqlite:.+/.test(raw) || /^postgres(ql)?:\/\/.+/.test(raw)) return raw;
+  throw new ConfigError('DATABASE_URL', 'expected sqlite:<path> or postgres://user@host/db');
+}
+
+function redisUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  if (/^rediss?:\/\/.+/.test(raw)) return raw;
+  throw new ConfigError('REDIS_URL', 'expected redis://host:port');
+}
+
+/** Reads and validates the configuration; throws ConfigError on the first bad value. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigOverrides = {},
+): Config {
+  const portValue =
+    overrides.port !== undefined ? port('--port', overrides.port) : port('AUTHLY_PORT', env.AUTHLY_PORT);
+  const logLevel = (env.AUTHLY_LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('AUTHLY_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const secret = env.AUTHLY_KEY_ENCRYPTION_SECRET || null;
+  if (secret !== null && secret.length < 16) {
+    throw new ConfigError('AUTHLY_KEY_ENCRYPTION_SECRET', 'must be at least 16 characters');
+  }
+  const workers =
+    overrides.workers !== undefined
+      ? integer('--workers', overrides.workers, 1, 1)
+      : integer('AUTHLY_WORKERS', env.AUTHLY_WORKERS, 1, 1);
+
+  return {
+    issuer: issuerUrl(env.AUTHLY_ISSUER, portValue),
+    port: portValue,
+    host: overrides.host ?? (env.AUTHLY_HOST || '0.0.0.0'),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
+    databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, 10, 1),
+    redisUrl: redisUrl(env.REDIS_URL),
+    keyEncryptionSecret: secret,
+    accessTokenTtl: integer('AUTHLY_ACCESS_TOKEN_TTL', env.AUTHLY_ACCESS_TOKEN_TTL, 3600, 1),
+    idTokenTtl: integer('AUTHLY_ID_TOKEN_TTL', env.AUTHLY_ID_TOKEN_TTL, 3600, 1),
+    refreshTokenTtl: integer('AUTHLY_REFRESH_TOKEN_TTL', env.AUTHLY_REFRESH_TOKEN_TTL, 1209600, 1),
+    refreshFamilyTtl: integer('AUTHLY_REFRESH_FAMILY_TTL', env.AUTHLY_REFRESH_FAMILY_TTL, 2592000, 1),
+    codeTtl: integer('AUTHLY_CODE_TTL', env.AUTHLY_CODE_TTL, 60, 1),
+    sessionTtl: integer('AUTHLY_SESSION_TTL', env.AUTHLY_SESSION_TTL, 28800, 1),
+    logLevel,
+    workers,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Which storage engines the suites run against, and fresh databases for them.
+ *
+ * scripts/test.mjs (the `npm test` runner) checks PostgreSQL and Redis before any test starts and
+ * passes what it found as AUTHLY_TEST_POSTGRES_URL and AUTHLY_TEST_REDIS_URL. Under CI both must be
+ * reachable; elsewhere the runner says which suites it left out.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import type { StoreEngine } from '../../src/store/types.js';
+
+/** The engines to run engine-dependent suites on: SQLite always, PostgreSQL when reachable. */
+export function testEngines(): StoreEngine[] {
+  return process.env.AUTHLY_TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** The Redis URL for suites that need Redis, or undefined when it was left out. */
+export function testRedisUrl(): string | undefined {
+  return process.env.AUTHLY_TEST_REDIS_URL || undefined;
+}
+
+/** A temporary folder, removed by the OS eventually; tests must not depend on what is in /tmp. */
+export function tempDir(prefix = 'authly-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A DATABASE_URL for an empty database: a new SQLite file, or a new PostgreSQL database created
+ * on the server the runner found (dropped by the runner when the run ends).
+ */
+export async function freshDatabaseUrl(engine: StoreEngine): Promise<string> {
+  if (engine === 'sqlite') return `sqlite:${join(tempDir(), 'authly.db')}`;
+
+  const adminUrl = process.env.AUTHLY_TEST_POSTGRES_URL;
+  if (!adminUrl) throw new Error('AUTHLY_TEST_POSTGRES_URL is not set (run through npm test)');
+  const name = `authly_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
