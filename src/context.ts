@@ -1,0 +1,17 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import type { KeyRing } from './crypto/key-ring.js';
+import type { Store } from './store/types.js';
+
+/**
+ * What every endpoint needs, built once at start-up by createApp (src/app.ts) and passed to each
+ * route module's `register`.
+ */
+export interface AppContext {
+  config: Config;
+  store: Store;
+  keys: KeyRing;
+  logger: Logger;
+  /** The current time; injected so that tests control expiry without sleeping. */
+  clock: () => Date;
+}

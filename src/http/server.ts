@@ -1,0 +1,79 @@
+/**
+ * The HTTP layer: Fastify with the shared hooks (request id, security headers, one log line per
+ * request), the form parser, the error handler, and every route module registered in order.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { registerDiscovery } from '../oauth/endpoints/discovery.js';
+import { registerHealth } from '../oauth/endpoints/health.js';
+import { registerJwks } from '../oauth/endpoints/jwks.js';
+import { handleError } from './errors.js';
+import { parseForm } from './params.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated or named client, for the request log line. */
+    clientId?: string;
+  }
+  interface FastifyReply {
+    /** The OAuth error code answered, for the request log line and metrics. */
+    errorCode?: string;
+  }
+}
+
+/** Bodies above this are refused with 413; no OAuth request comes near it. */
+export const BODY_LIMIT = 64 * 1024;
+
+/** A route module: adds its routes to the server. */
+export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void;
+
+/** Route modules, in the order they are registered. Later work appends here. */
+export const ROUTES: RouteModule[] = [registerHealth, registerDiscovery, registerJwks];
+
+/** Builds the server (not yet listening). */
+export function buildServer(ctx: AppContext): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, parseForm(body as string)),
+  );
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        endpoint: request.routeOptions.url ?? request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+        clientId: request.clientId,
+        error: reply.errorCode,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' });
+  });
+
+  for (const register of ROUTES) register(app, ctx);
+  return app;
+}
