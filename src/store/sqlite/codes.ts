@@ -1,0 +1,70 @@
+import { toStoreConflict } from '../errors.js';
+import type { AuthorizationCodeRepository, ConsumeCodeResult } from '../types.js';
+import { statement, type Db } from './database.js';
+import { json, ms, toCode, type Row } from './rows.js';
+
+/** Authorization codes on SQLite. */
+export function sqliteCodes(db: Db): AuthorizationCodeRepository {
+  const insert = statement(
+    db,
+    `INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, scope,
+       code_challenge, code_challenge_method, nonce, auth_time, max_age_requested, session_id,
+       expires_at)
+     VALUES (@codeHash, @clientId, @userId, @redirectUri, @scope, @codeChallenge,
+       @codeChallengeMethod, @nonce, @authTime, @maxAgeRequested, @sessionId, @expiresAt)`,
+  );
+  // One statement decides the race: SQLite serialises writers, and only the first finds
+  // consumed_at still NULL.
+  const consume = statement(
+    db,
+    `UPDATE authorization_codes SET consumed_at = ?
+     WHERE code_hash = ? AND consumed_at IS NULL RETURNING *`,
+  );
+  const byHash = statement(db, 'SELECT * FROM authorization_codes WHERE code_hash = ?');
+  const issued = statement(
+    db,
+    `UPDATE authorization_codes
+     SET issued_jti = ?, issued_jti_expires_at = ?, issued_family_id = ?
+     WHERE code_hash = ?`,
+  );
+  const expired = statement(db, 'DELETE FROM authorization_codes WHERE expires_at <= ?');
+
+  return {
+    async create(code) {
+      try {
+        insert().run({
+          codeHash: code.codeHash,
+          clientId: code.clientId,
+          userId: code.userId,
+          redirectUri: code.redirectUri,
+          scope: json(code.scope),
+          codeChallenge: code.codeChallenge,
+          codeChallengeMethod: code.codeChallengeMethod,
+          nonce: code.nonce,
+          authTime: ms(code.authTime),
+          maxAgeRequested: code.maxAgeRequested ? 1 : 0,
+          sessionId: code.sessionId,
+          expiresAt: ms(code.expiresAt),
+        });
+      } catch (error) {
+        throw toStoreConflict(error, 'authorization code');
+      }
+    },
+
+    async consume(codeHash, now): Promise<ConsumeCodeResult> {
+      const spent = consume().get(ms(now), codeHash) as Row | undefined;
+      if (spent) return { status: 'consumed', code: toCode(spent) };
+
+      const existing = byHash().get(codeHash) as Row | undefined;
+      return existing ? { status: 'replayed', code: toCode(existing) } : { status: 'not_found' };
+    },
+
+    async recordIssued(codeHash, { jti, jtiExpiresAt, familyId }) {
+      issued().run(jti, ms(jtiExpiresAt), familyId, codeHash);
+    },
+
+    async deleteExpired(now) {
+      return expired().run(ms(now)).changes;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { toStoreConflict } from '../errors.js';
+import type { LoginSessionRepository } from '../types.js';
+import { statement, type Db } from './database.js';
+import { ms, toSession, type Row } from './rows.js';
+
+/** Login sessions on SQLite, looked up by the hash of the cookie value. */
+export function sqliteSessions(db: Db): LoginSessionRepository {
+  const insert = statement(
+    db,
+    'INSERT INTO login_sessions (id_hash, user_id, auth_time, expires_at) VALUES (?, ?, ?, ?)',
+  );
+  const live = statement(
+    db,
+    'SELECT * FROM login_sessions WHERE id_hash = ? AND expires_at > ?',
+  );
+  const remove = statement(db, 'DELETE FROM login_sessions WHERE id_hash = ?');
+  const expired = statement(db, 'DELETE FROM login_sessions WHERE expires_at <= ?');
+
+  return {
+    async create(session) {
+      try {
+        insert().run(session.idHash, session.userId, ms(session.authTime), ms(session.expiresAt));
+      } catch (error) {
+        throw toStoreConflict(error, 'login session');
+      }
+    },
+
+    async find(idHash, now) {
+      const row = live().get(idHash, ms(now)) as Row | undefined;
+      return row ? toSession(row) : null;
+    },
+
+    async delete(idHash) {
+      remove().run(idHash);
+    },
+
+    async deleteExpired(now) {
+      return expired().run(ms(now)).changes;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Access tokens: JWTs per RFC 9068, signed ES256. The `jti` lets a token be revoked before it
+ * expires (RFC 7009): revoked jtis are denied until the token's own expiry.
+ */
+import type { AppContext } from '../context.js';
+import { signJwt, verifyJwt } from '../crypto/jwt.js';
+import { randomId } from '../crypto/random.js';
+
+/** RFC 9068 §2.1 header type. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+export interface AccessTokenClaims {
+  iss: string;
+  /** The user, or the client itself for client_credentials (RFC 9068 §2.2). */
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  jti: string;
+  client_id: string;
+  scope: string;
+  auth_time?: number;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  jti: string;
+  expiresIn: number;
+  expiresAt: Date;
+  claims: AccessTokenClaims;
+}
+
+export interface AccessTokenRequest {
+  subject: string;
+  clientId: string;
+  scope: string[];
+  /** Resource indicator; defaults to the issuer (userinfo is the resource Authly itself serves). */
+  audience?: string | string[];
+  authTime?: Date | null;
+}
+
+/** Signs a new access token. */
+export function issueAccessToken(ctx: AppContext, request: AccessTokenRequest): IssuedAccessToken {
+  const now = ctx.clock();
+  const iat = Math.floor(now.getTime() / 1000);
+  const expiresIn = ctx.config.accessTokenTtl;
+  const claims: AccessTokenClaims = {
+    iss: ctx.config.issuer,
+    sub: request.subject,
+    aud: request.audience ?? ctx.config.issuer,
+    exp: iat + expiresIn,
+    iat,
+    jti: randomId(),
+    client_id: request.clientId,
+    scope: request.scope.join(' '),
+  };
+  if (request.authTime) claims.auth_time = Math.floor(request.authTime.getTime() / 1000);
+
+  const { kid, key } = ctx.keys.signingKey('ES256');
+  const token = signJwt({ alg: 'ES256', kid, typ: ACCESS_TOKEN_TYPE }, claims, key);
+  return { token, jti: claims.jti, expiresIn, expiresAt: new Date(claims.exp * 1000), claims };
+}
+
+/**
+ * Verifies an access token this server issued: signature, `typ`, issuer, expiry and the
+ * revocation list. Answers the claims, or null for anything that is not an active token.
+ */
+export async function verifyAccessToken(
+  ctx: AppContext,
+  token: string,
+): Promise<AccessTokenClaims | null> {
+  const decoded = verifyJwt(token, (kid, alg) => ctx.keys.verificationKey(kid, alg));
+  if (!decoded || decoded.header.typ !== ACCESS_TOKEN_TYPE) return null;
+
+  const claims = decoded.payload as Partial<AccessTokenClaims>;
+  const now = Math.floor(ctx.clock().getTime() / 1000);
+  if (claims.iss !== ctx.config.issuer) return null;
+  if (typeof claims.exp !== 'number' || claims.exp <= now) return null;
+  if (typeof claims.jti !== 'string' || typeof claims.sub !== 'string') return null;
+  if (typeof claims.client_id !== 'string' || typeof claims.scope !== 'string') return null;
+  if (await ctx.store.revokedTokens.isRevoked(claims.jti)) return null;
+  return claims as AccessTokenClaims;
+}
