@@ -14,13 +14,29 @@ const pgUrl = process.env.AUTHLY_TEST_POSTGRES_URL
   || 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.AUTHLY_TEST_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
+// Test databases are named authly_t_<runner pid>_…, so that runs side by side leave each other be.
+const dbPrefix = `authly_t_${process.pid}_`;
+
+function runnerAlive(datname) {
+  const pid = Number(/^authly_t_(\d+)_/.exec(datname)?.[1]);
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function checkPostgres() {
   const sql = postgres(pgUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await sql`select 1`;
-    // Leftovers of earlier runs that were interrupted.
+    // Leftovers of earlier runs that were interrupted (their runner is gone).
     const old = await sql`select datname from pg_database where datname like 'authly_t_%'`;
-    for (const { datname } of old) await sql.unsafe(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    for (const { datname } of old) {
+      if (!runnerAlive(datname)) await sql.unsafe(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    }
     return null;
   } catch (error) {
     return error.message;
@@ -57,7 +73,7 @@ function findSuites(dir) {
 
 const [pgProblem, redisProblem] = await Promise.all([checkPostgres(), checkRedis()]);
 const left = [];
-const env = { ...process.env };
+const env = { ...process.env, AUTHLY_TEST_DB_PREFIX: dbPrefix };
 delete env.DATABASE_URL;
 if (pgProblem) left.push(`PostgreSQL suites (${pgUrl}: ${pgProblem})`);
 else env.AUTHLY_TEST_POSTGRES_URL = pgUrl;
@@ -82,7 +98,7 @@ const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c ??
 
 const sql = pgProblem ? null : postgres(pgUrl, { max: 1, onnotice: () => {} });
 if (sql) {
-  const made = await sql`select datname from pg_database where datname like 'authly_t_%'`;
+  const made = await sql`select datname from pg_database where starts_with(datname, ${dbPrefix})`;
   for (const { datname } of made) await sql.unsafe(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   await sql.end();
 }

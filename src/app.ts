@@ -9,6 +9,7 @@ import type { AppContext } from './context.js';
 import { KeyRing } from './crypto/key-ring.js';
 import { createLogger } from './http/logger.js';
 import { buildServer } from './http/server.js';
+import { createRateLimiter } from './security/rate-limiter.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
@@ -43,7 +44,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const keys = await KeyRing.load(store, config.keyEncryptionSecret, clock);
-    const ctx: AppContext = { config, store, keys, logger, clock };
+    const rateLimiter = createRateLimiter(config.redisUrl);
+    const ctx: AppContext = { config, store, keys, logger, clock, rateLimiter };
     const server = buildServer(ctx);
     const timers = startTimers(ctx);
 
@@ -53,6 +55,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       async close() {
         for (const timer of timers) clearInterval(timer);
         await server.close();
+        await rateLimiter.close();
         await store.close();
       },
     };

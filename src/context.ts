@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { KeyRing } from './crypto/key-ring.js';
+import type { RateLimiter } from './security/rate-limiter.js';
 import type { Store } from './store/types.js';
 
 /**
@@ -12,6 +13,8 @@ export interface AppContext {
   store: Store;
   keys: KeyRing;
   logger: Logger;
+  /** Throttling counters, shared through Redis when REDIS_URL is set. */
+  rateLimiter: RateLimiter;
   /** The current time; injected so that tests control expiry without sleeping. */
   clock: () => Date;
 }

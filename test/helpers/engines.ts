@@ -35,7 +35,8 @@ export async function freshDatabaseUrl(engine: StoreEngine): Promise<string> {
 
   const adminUrl = process.env.AUTHLY_TEST_POSTGRES_URL;
   if (!adminUrl) throw new Error('AUTHLY_TEST_POSTGRES_URL is not set (run through npm test)');
-  const name = `authly_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const prefix = process.env.AUTHLY_TEST_DB_PREFIX ?? `authly_t_${process.pid}_`;
+  const name = `${prefix}${Math.random().toString(36).slice(2, 10)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`CREATE DATABASE ${name}`);

@@ -1,0 +1,68 @@
+/**
+ * Checking a username and password, shared by the sign-in page and the password grant. Failures
+ * are slowed two ways: per account (a lockout stored on the user, so it holds across workers and
+ * nodes) and per address (a throttle in the rate limiter). Every failure looks the same to the
+ * caller, so that nobody learns which usernames exist.
+ */
+import type { AppContext } from '../context.js';
+import { decoyHash, verifyPassword } from '../crypto/password.js';
+import type { User } from '../store/types.js';
+
+/** Failed attempts on one account before it is locked. */
+export const LOCKOUT_THRESHOLD = 5;
+/** How long a locked account stays locked. */
+export const LOCKOUT_SECONDS = 15 * 60;
+/** Failed attempts from one address within ADDRESS_WINDOW_SECONDS before it is refused. */
+export const ADDRESS_LIMIT = 20;
+export const ADDRESS_WINDOW_SECONDS = 5 * 60;
+
+/** Why a sign-in was refused; `throttled` carries the seconds until a retry may succeed. */
+export type SignInResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'throttled'; retryAfter: number };
+
+/**
+ * Checks `username` (or email) and `password` from `address`. The password hash runs on the libuv
+ * thread pool (argon2id in @node-rs/argon2), never on the event loop. A locked account answers
+ * `invalid`, like a wrong password, so that a lockout cannot be used to probe for accounts.
+ */
+export async function checkSignIn(
+  ctx: AppContext,
+  username: string,
+  password: string,
+  address: string,
+): Promise<SignInResult> {
+  const addressKey = `sign-in:address:${address}`;
+  const byAddress = await ctx.rateLimiter.peek(addressKey);
+  if (byAddress.count >= ADDRESS_LIMIT) {
+    return { ok: false, reason: 'throttled', retryAfter: byAddress.resetIn };
+  }
+
+  const user = await findUser(ctx, username);
+  const now = ctx.clock();
+  const locked = user?.lockedUntil != null && user.lockedUntil > now;
+  const matches = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
+
+  if (user && matches && !locked) {
+    if (user.failedLogins > 0) await ctx.store.users.recordSuccessfulLogin(user.id);
+    return { ok: true, user };
+  }
+
+  await ctx.rateLimiter.hit(addressKey, ADDRESS_WINDOW_SECONDS);
+  if (user && !locked) {
+    const lockUntil = user.failedLogins + 1 >= LOCKOUT_THRESHOLD
+      ? new Date(now.getTime() + LOCKOUT_SECONDS * 1000)
+      : null;
+    await ctx.store.users.recordFailedLogin(user.id, lockUntil);
+    if (lockUntil) ctx.logger.warn({ event: 'user.locked', userId: user.id }, 'account locked');
+  }
+  ctx.logger.info({ event: 'login.failed', address }, 'sign-in failed');
+  return { ok: false, reason: 'invalid' };
+}
+
+function findUser(ctx: AppContext, username: string): Promise<User | null> {
+  return username.includes('@')
+    ? ctx.store.users.findByEmail(username)
+    : ctx.store.users.findByUsername(username);
+}
