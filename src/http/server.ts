@@ -8,6 +8,7 @@ import type { AppContext } from '../context.js';
 import { registerDiscovery } from '../oauth/endpoints/discovery.js';
 import { registerHealth } from '../oauth/endpoints/health.js';
 import { registerJwks } from '../oauth/endpoints/jwks.js';
+import { registerToken } from '../oauth/endpoints/token.js';
 import { handleError } from './errors.js';
 import { parseForm } from './params.js';
 
@@ -29,7 +30,12 @@ export const BODY_LIMIT = 64 * 1024;
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void;
 
 /** Route modules, in the order they are registered. Later work appends here. */
-export const ROUTES: RouteModule[] = [registerHealth, registerDiscovery, registerJwks];
+export const ROUTES: RouteModule[] = [
+  registerHealth,
+  registerDiscovery,
+  registerJwks,
+  registerToken,
+];
 
 /** Builds the server (not yet listening). */
 export function buildServer(ctx: AppContext): FastifyInstance {

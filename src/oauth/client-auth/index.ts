@@ -9,6 +9,7 @@ import { constantTimeEqual, sha256 } from '../../crypto/hash.js';
 import type { Client } from '../../store/types.js';
 import { InvalidClient, InvalidRequest } from '../errors.js';
 import { readBasic, type PresentedCredentials } from './basic.js';
+import { loadClient } from './client-cache.js';
 
 /** Which credentials the request carries; refuses two methods at once (RFC 6749 §2.3). */
 export function presentedCredentials(
@@ -27,7 +28,8 @@ export function presentedCredentials(
   }
   if (!params.client_id) throw new InvalidClient('no client authentication');
   if (params.client_secret !== undefined) {
-    return { clientId: params.client_id, clientSecret: params.client_secret, method: 'client_secret_post' };
+    const clientSecret = params.client_secret;
+    return { clientId: params.client_id, clientSecret, method: 'client_secret_post' };
   }
   return { clientId: params.client_id, clientSecret: null, method: 'none' };
 }
@@ -43,7 +45,7 @@ export async function authenticateClient(
 ): Promise<Client> {
   const presented = presentedCredentials(request, params);
   const viaHeader = presented.method === 'client_secret_basic';
-  const client = await ctx.store.clients.find(presented.clientId);
+  const client = await loadClient(ctx.store, presented.clientId);
 
   if (!client) {
     // Spend a hash so that unknown and known clients cost the same.

@@ -1,0 +1,88 @@
+/**
+ * The authorization_code grant (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3, RFC 7636 §4.6): one atomic
+ * consume, then the checks in the order the specs list them, then the tokens.
+ */
+import type { AppContext } from '../../context.js';
+import { sha256 } from '../../crypto/hash.js';
+import type { AuthorizationCode } from '../../store/types.js';
+import { InvalidGrant, InvalidRequest } from '../errors.js';
+import type { Grant, GrantRequest } from './grant.js';
+import { checkPkce, checkVerifierFormat } from './pkce.js';
+import { issueUserTokens, type UserGrant } from './user-tokens.js';
+
+/**
+ * RFC 6749 §4.1.2: a code used twice is refused and what its first use issued is revoked (RFC
+ * 9700 §4.5.3 relies on this to contain a stolen code). The access token's jti is denied until it
+ * would expire; the refresh token family is revoked whole, including tokens rotated from it.
+ */
+async function revokeIssued(ctx: AppContext, code: AuthorizationCode): Promise<void> {
+  const now = ctx.clock();
+  const revocations: Promise<unknown>[] = [];
+  if (code.issuedJti && code.issuedJtiExpiresAt) {
+    revocations.push(ctx.store.revokedTokens.revoke(code.issuedJti, code.issuedJtiExpiresAt));
+  }
+  if (code.issuedFamilyId) {
+    revocations.push(ctx.store.refreshTokens.revokeFamily(code.issuedFamilyId, now));
+  }
+  await Promise.all(revocations);
+  ctx.logger.warn(
+    { event: 'code.replayed', clientId: code.clientId, revokedJti: code.issuedJti },
+    'authorization code used twice; its tokens are revoked',
+  );
+}
+
+/** The checks on a code just consumed, in RFC 6749 §4.1.3 order. */
+function checkCode(
+  { ctx, client, params }: GrantRequest,
+  code: AuthorizationCode,
+  verifier: string,
+): void {
+  if (code.clientId !== client.clientId) throw new InvalidGrant('code issued to another client');
+  if (code.expiresAt <= ctx.clock()) throw new InvalidGrant('code expired');
+
+  // RFC 6749 §4.1.3: when the authorization request carried redirect_uri, the token request must
+  // repeat it exactly. Authly keeps the redirect URI on every code, so it is always compared.
+  if (code.redirectUri && params.redirect_uri !== code.redirectUri) {
+    throw new InvalidGrant('redirect_uri missing or different from the authorization request');
+  }
+  checkPkce(verifier, code.codeChallenge);
+}
+
+async function handle(grant: GrantRequest) {
+  const { ctx, client, params } = grant;
+  if (!params.code) throw new InvalidRequest('code is required');
+  const verifier = checkVerifierFormat(params.code_verifier);
+
+  const codeHash = sha256(params.code);
+  const result = await ctx.store.codes.consume(codeHash, ctx.clock());
+  if (result.status === 'not_found') throw new InvalidGrant('unknown code');
+  if (result.status === 'replayed') {
+    await revokeIssued(ctx, result.code);
+    throw new InvalidGrant('code already used');
+  }
+  const code = result.code;
+  checkCode(grant, code, verifier);
+
+  const user: UserGrant = {
+    client,
+    userId: code.userId,
+    scope: code.scope,
+    authTime: code.authTime,
+    nonce: code.nonce,
+  };
+  // Recorded before answering, so that a replay from now on finds what to revoke.
+  return issueUserTokens(ctx, user, (access, refresh) =>
+    ctx.store.codes.recordIssued(codeHash, {
+      jti: access.jti,
+      jtiExpiresAt: access.expiresAt,
+      familyId: refresh?.record.familyId ?? null,
+    }),
+  );
+}
+
+/** grant_type=authorization_code */
+export const authorizationCodeGrant: Grant = {
+  grantType: 'authorization_code',
+  parameters: ['code', 'code_verifier', 'redirect_uri'],
+  handle,
+};

@@ -1,0 +1,163 @@
+/**
+ * A running Authly for token endpoint suites: a fresh database of the given engine, a real
+ * listening socket, a clock the test can move forward, and helpers that seed clients, users and
+ * authorization codes straight through the store.
+ */
+import type { AddressInfo } from 'node:net';
+import * as oauth from 'oauth4webapi';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { AppContext } from '../../src/context.js';
+import { sha256 } from '../../src/crypto/hash.js';
+import { hashPassword } from '../../src/crypto/password.js';
+import { randomToken } from '../../src/crypto/random.js';
+import { createLogger } from '../../src/http/logger.js';
+import type { Client, NewClient, StoreEngine, User } from '../../src/store/types.js';
+import { freshDatabaseUrl } from './engines.js';
+
+export interface TokenServer {
+  app: App;
+  ctx: AppContext;
+  /** The issuer, equal to the listening base URL. */
+  issuer: string;
+  tokenEndpoint: string;
+  /** Moves the server's clock forward. */
+  advance(seconds: number): void;
+  close(): Promise<void>;
+}
+
+/** Starts Authly on an empty database of `engine`, listening on a free local port. */
+export async function startTokenServer(
+  engine: StoreEngine,
+  env: NodeJS.ProcessEnv = {},
+): Promise<TokenServer> {
+  const config = loadConfig({ DATABASE_URL: await freshDatabaseUrl(engine), ...env });
+  let offset = 0;
+  const app = await createApp(config, {
+    logger: createLogger('silent'),
+    clock: () => new Date(Date.now() + offset),
+  });
+  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.server.address() as AddressInfo;
+  // The port is known only now; tokens read the issuer from the config at request time.
+  config.issuer = `http://127.0.0.1:${port}`;
+
+  return {
+    app,
+    ctx: app.ctx,
+    issuer: config.issuer,
+    tokenEndpoint: `${config.issuer}/token`,
+    advance(seconds) {
+      offset += seconds * 1000;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** oauth4webapi's view of the server, written out rather than discovered. */
+export function authorizationServer(server: TokenServer): oauth.AuthorizationServer {
+  return {
+    issuer: server.issuer,
+    token_endpoint: server.tokenEndpoint,
+    jwks_uri: `${server.issuer}/.well-known/jwks.json`,
+    id_token_signing_alg_values_supported: ['RS256'],
+  };
+}
+
+/** Options for every oauth4webapi request: the test server speaks plain http. */
+export const insecure = { [oauth.allowInsecureRequests]: true } as const;
+
+export const REDIRECT_URI = 'https://rp.example/callback';
+
+/** Registers a client; confidential ones get a fresh secret, answered alongside. */
+export async function addClient(
+  ctx: AppContext,
+  overrides: Partial<NewClient> = {},
+): Promise<{ client: Client; secret: string }> {
+  const secret = randomToken();
+  const authMethod = overrides.authMethod ?? 'client_secret_basic';
+  const client = await ctx.store.clients.create({
+    clientId: `client-${randomToken().slice(0, 10)}`,
+    name: 'Test client',
+    secretHash: authMethod === 'none' ? null : sha256(secret),
+    redirectUris: [REDIRECT_URI],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'profile', 'email', 'offline_access', 'api:read', 'api:write'],
+    authMethod,
+    isPublic: authMethod === 'none',
+    ...overrides,
+  });
+  return { client, secret };
+}
+
+/** Creates a user with `password`. */
+export async function addUser(ctx: AppContext, password: string): Promise<User> {
+  const suffix = randomToken().slice(0, 8).toLowerCase().replace(/[^a-z0-9]/g, 'x');
+  return ctx.store.users.create({
+    username: `user${suffix}`,
+    email: `user${suffix}@example.test`,
+    name: 'Test User',
+    passwordHash: await hashPassword(password),
+  });
+}
+
+export interface MintedCode {
+  code: string;
+  verifier: string;
+  nonce: string;
+}
+
+/** Stores an authorization code as /authorize would, with a PKCE pair made by oauth4webapi. */
+export async function mintCode(
+  ctx: AppContext,
+  grant: { clientId: string; userId: string; scope: string[]; redirectUri?: string },
+): Promise<MintedCode> {
+  const code = randomToken();
+  const verifier = oauth.generateRandomCodeVerifier();
+  const nonce = oauth.generateRandomNonce();
+  const now = ctx.clock();
+  await ctx.store.codes.create({
+    codeHash: sha256(code),
+    clientId: grant.clientId,
+    userId: grant.userId,
+    redirectUri: grant.redirectUri ?? REDIRECT_URI,
+    scope: grant.scope,
+    codeChallenge: await oauth.calculatePKCECodeChallenge(verifier),
+    codeChallengeMethod: 'S256',
+    nonce,
+    authTime: new Date(now.getTime() - 5000),
+    maxAgeRequested: false,
+    sessionId: null,
+    expiresAt: new Date(now.getTime() + ctx.config.codeTtl * 1000),
+  });
+  return { code, verifier, nonce };
+}
+
+/** A raw answer from the token endpoint. */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/** POSTs `form` to the token endpoint with fetch, as a client without a library would. */
+export async function postToken(
+  server: TokenServer,
+  form: Record<string, string> | string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const response = await fetch(server.tokenEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: typeof form === 'string' ? form : new URLSearchParams(form).toString(),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: JSON.parse(text) };
+}
+
+/** client_secret_basic credentials (RFC 6749 §2.3.1: each part form-url-encoded first). */
+export function basicAuth(clientId: string, secret: string): Record<string, string> {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  const pair = `${encode(clientId)}:${encode(secret)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
