@@ -15,7 +15,8 @@ export class StoreUnavailable extends Error {
 
 /**
  * A row with the same unique key exists already (a duplicate username, email, client_id …).
- * `field` names the column that clashed when the engine says so, e.g. `username`.
+ * `field` names the column that clashed when the engine says so, e.g. `username`; the message
+ * then reads "user with this username already exists" on either engine.
  */
 export class StoreConflict extends Error {
   readonly code = 'ERR_STORE_CONFLICT';
@@ -25,7 +26,7 @@ export class StoreConflict extends Error {
     readonly field: string | null,
     options?: { cause?: unknown },
   ) {
-    super(`${entity} already exists${field ? ` (same ${field})` : ''}`, options);
+    super(`${entity}${field ? ` with this ${field}` : ''} already exists`, options);
     this.name = 'StoreConflict';
   }
 }
@@ -49,34 +50,14 @@ export function toStoreConflict(err: unknown, entity: string): unknown {
 }
 
 /**
- * The clashing column: PostgreSQL names the constraint (`users_username_key`, by the naming rule
- * of the migrations), SQLite lists `table.column` in its message.
+ * The clashing column, when the driver says it: PostgreSQL's detail reads `Key (username)=(…)
+ * already exists.` (the value is never copied into the message), SQLite's message lists
+ * `table.column`. For a key of several columns, the first one.
  */
 function conflictField(err: unknown): string | null {
-  const { constraint_name: constraint, message } = err as {
-    constraint_name?: string;
-    message?: string;
-  };
-  if (constraint) return fieldOf(constraint);
-  return /constraint failed: \w+\.(\w+)/.exec(message ?? '')?.[1] ?? null;
+  const { detail, message } = err as { detail?: unknown; message?: unknown };
+  const fromDetail = /^Key \(([a-z_]+)/.exec(typeof detail === 'string' ? detail : '');
+  if (fromDetail) return fromDetail[1];
+  return /constraint failed: \w+\.(\w+)/.exec(typeof message === 'string' ? message : '')?.[1]
+    ?? null;
 }
-
-/** `users_username_key` → `username`; `null` for a constraint outside the naming rule. */
-function fieldOf(constraint: string): string | null {
-  const table = TABLES.find((name) => constraint.startsWith(`${name}_`));
-  if (!table || !constraint.endsWith('_key')) return null;
-  return constraint.slice(table.length + 1, -'_key'.length);
-}
-
-/** Longest names first, so that a table whose name prefixes another's cannot match early. */
-const TABLES = [
-  'authorization_codes',
-  'revoked_access_tokens',
-  'refresh_tokens',
-  'login_sessions',
-  'signing_keys',
-  'consents',
-  'clients',
-  'scopes',
-  'users',
-];

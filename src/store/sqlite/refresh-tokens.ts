@@ -43,7 +43,8 @@ export function sqliteRefreshTokens(db: Db): RefreshTokenRepository {
     }) as Row;
   }
 
-  const rotate = db.transaction((tokenHash: string, next: NewRefreshToken, now: Date): RotateResult => {
+  type Rotate = (tokenHash: string, next: NewRefreshToken, now: Date) => RotateResult;
+  const rotate = db.transaction<Rotate>((tokenHash, next, now) => {
     const spent = spend().get(ms(now), tokenHash) as Row | undefined;
     if (spent) {
       const previous = toRefreshToken(spent);
