@@ -105,7 +105,7 @@ for (const engine of testEngines()) {
       assert.equal(payload.scope, 'api:read api:write');
     });
 
-    test('the server's own verifyAccessToken accepts the token', async () => {
+    test("the server's own verifyAccessToken accepts the token", async () => {
       const response = await postToken(
         server,
         { grant_type: 'client_credentials', scope: 'api:write' },
