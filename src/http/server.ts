@@ -8,9 +8,12 @@ import type { AppContext } from '../context.js';
 import { registerDiscovery } from '../oauth/endpoints/discovery.js';
 import { registerHealth } from '../oauth/endpoints/health.js';
 import { registerJwks } from '../oauth/endpoints/jwks.js';
+import { registerIntrospect } from '../oauth/endpoints/introspect.js';
+import { registerRevoke } from '../oauth/endpoints/revoke.js';
 import { registerToken } from '../oauth/endpoints/token.js';
-import { handleError } from './errors.js';
-import { parseForm } from './params.js';
+import { registerUserinfo } from '../oauth/endpoints/userinfo.js';
+import { handleClientError, handleError, registerFallbacks } from './errors.js';
+import { FORM_TYPE, parseFormBody } from './params.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +38,9 @@ export const ROUTES: RouteModule[] = [
   registerDiscovery,
   registerJwks,
   registerToken,
+  registerRevoke,
+  registerIntrospect,
+  registerUserinfo,
 ];
 
 /** Builds the server (not yet listening). */
@@ -48,13 +54,10 @@ export function buildServer(ctx: AppContext): FastifyInstance {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    clientErrorHandler: handleClientError,
   });
 
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, parseForm(body as string)),
-  );
+  app.addContentTypeParser(FORM_TYPE, { parseAs: 'buffer' }, parseFormBody);
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -76,9 +79,7 @@ export function buildServer(ctx: AppContext): FastifyInstance {
   });
 
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((_request, reply) => {
-    reply.code(404).send({ error: 'not_found', error_description: 'no such endpoint' });
-  });
+  registerFallbacks(app);
 
   for (const register of ROUTES) register(app, ctx);
   return app;
