@@ -1,0 +1,314 @@
+/**
+ * grant_type=authorization_code: codes minted through the store as /authorize would, redeemed
+ * through oauth4webapi and openid-client, with the ID token and access token checked against the
+ * JWKS, and every way a code can be refused.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as oauth from 'oauth4webapi';
+import * as openid from 'openid-client';
+import { sha256 } from '../src/crypto/hash.js';
+import { InvalidGrant } from '../src/oauth/errors.js';
+import type { Client, User } from '../src/store/types.js';
+import { verifyAccessToken } from '../src/tokens/access-token.js';
+import { testEngines } from './helpers/engines.js';
+import {
+  addClient,
+  addUser,
+  authorizationServer,
+  basicAuth,
+  insecure,
+  mintCode,
+  postToken,
+  REDIRECT_URI,
+  startTokenServer,
+  type RawResponse,
+  type TokenServer,
+} from './helpers/token-server.js';
+
+const INVALID_GRANT = new InvalidGrant().toJSON();
+
+/** OIDC Core §3.1.3.6: the left half of SHA-256 of the access token, base64url. */
+function expectedAtHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+}
+
+function assertInvalidGrant(response: RawResponse): void {
+  assert.equal(response.status, 400);
+  assert.deepEqual(response.body, INVALID_GRANT);
+  assert.equal(response.headers.get('cache-control'), 'no-store');
+}
+
+for (const engine of testEngines()) {
+  describe(`authorization_code grant (${engine})`, () => {
+    let server: TokenServer;
+    let web: { client: Client; secret: string };
+    let user: User;
+
+    before(async () => {
+      server = await startTokenServer(engine);
+      web = await addClient(server.ctx);
+      user = await addUser(server.ctx, 'correct horse battery staple');
+    });
+    after(() => server.close());
+
+    const OIDC_SCOPE = ['openid', 'profile', 'offline_access'];
+
+    /** The form of a code exchange. */
+    function exchange(code: string, verifier: string): Record<string, string> {
+      return {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT_URI,
+      };
+    }
+
+    /** Redeems `code` with fetch, through client_secret_basic of the web client. */
+    function redeem(code: string, verifier: string, extra: Record<string, string> = {}) {
+      return postToken(
+        server,
+        { ...exchange(code, verifier), ...extra },
+        basicAuth(web.client.clientId, web.secret),
+      );
+    }
+
+    /** Redeems `code` through oauth4webapi, as a web client after its callback. */
+    async function libraryExchange(code: string, verifier: string) {
+      const as = authorizationServer(server);
+      const client = { client_id: web.client.clientId };
+      const callback = oauth.validateAuthResponse(
+        as,
+        client,
+        new URLSearchParams({ code }),
+        oauth.skipStateCheck,
+      );
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.ClientSecretBasic(web.secret),
+        callback,
+        REDIRECT_URI,
+        verifier,
+        insecure,
+      );
+      return { as, client, response };
+    }
+
+    function mint(scope = OIDC_SCOPE, clientId = web.client.clientId) {
+      return mintCode(server.ctx, { clientId, userId: user.id, scope });
+    }
+
+    test('oauth4webapi redeems a code for access, refresh and ID tokens', async () => {
+      const minted = await mint();
+      const { as, client, response } = await libraryExchange(minted.code, minted.verifier);
+      // Checks iss, aud, exp, iat, nonce and the types of the ID token's claims.
+      const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+        expectedNonce: minted.nonce,
+        requireIdToken: true,
+      });
+      assert.equal(tokens.scope, OIDC_SCOPE.join(' '));
+      assert.equal(typeof tokens.refresh_token, 'string');
+
+      const jwks = createRemoteJWKSet(new URL(`${server.issuer}/.well-known/jwks.json`));
+      const id = await jwtVerify(tokens.id_token!, jwks, {
+        issuer: server.issuer,
+        audience: web.client.clientId,
+        algorithms: ['RS256'],
+      });
+      assert.equal(typeof id.protectedHeader.kid, 'string');
+      assert.equal(id.payload.sub, user.id);
+      assert.equal(id.payload.azp, web.client.clientId);
+      assert.equal(id.payload.nonce, minted.nonce);
+      assert.equal(id.payload.at_hash, expectedAtHash(tokens.access_token));
+      assert.equal(typeof id.payload.auth_time, 'number');
+      assert.ok((id.payload.auth_time as number) <= id.payload.iat!);
+      // Core §5.4: profile claims are for userinfo, the ID token stays minimal.
+      assert.equal(id.payload.name, undefined);
+
+      const access = await jwtVerify(tokens.access_token, jwks, {
+        issuer: server.issuer,
+        typ: 'at+jwt',
+        algorithms: ['ES256'],
+      });
+      assert.equal(access.payload.sub, user.id);
+      assert.equal(access.payload.client_id, web.client.clientId);
+      assert.equal(access.payload.scope, OIDC_SCOPE.join(' '));
+      assert.equal(access.payload.auth_time, id.payload.auth_time);
+
+      // Only the hash of the refresh token is stored.
+      const stored = await server.ctx.store.refreshTokens.find(sha256(tokens.refresh_token!));
+      assert.equal(stored?.clientId, web.client.clientId);
+      assert.deepEqual(stored?.scope, OIDC_SCOPE);
+    });
+
+    test('openid-client redeems a public client\'s code (PKCE as the only proof)', async () => {
+      const spa = await addClient(server.ctx, { authMethod: 'none' });
+      const minted = await mintCode(server.ctx, {
+        clientId: spa.client.clientId,
+        userId: user.id,
+        scope: ['openid', 'email'],
+      });
+      const config = new openid.Configuration(
+        authorizationServer(server),
+        spa.client.clientId,
+        undefined,
+        openid.None(),
+      );
+      openid.allowInsecureRequests(config);
+      const tokens = await openid.authorizationCodeGrant(
+        config,
+        new URL(`${REDIRECT_URI}?code=${minted.code}`),
+        { pkceCodeVerifier: minted.verifier, expectedNonce: minted.nonce, idTokenExpected: true },
+      );
+      assert.equal(tokens.claims()?.sub, user.id);
+      assert.equal(tokens.claims()?.azp, spa.client.clientId);
+      // OIDC Core §11: no offline_access, no refresh token.
+      assert.equal(tokens.refresh_token, undefined);
+    });
+
+    test('a plain OAuth scope (no openid) gets a refresh token and no ID token', async () => {
+      const minted = await mint(['api:read']);
+      const response = await redeem(minted.code, minted.verifier);
+      assert.equal(response.status, 200);
+      assert.equal(response.body.scope, 'api:read');
+      assert.equal(typeof response.body.refresh_token, 'string');
+      assert.equal(response.body.id_token, undefined);
+    });
+
+    test('a client without the refresh_token grant gets no refresh token', async () => {
+      const noRefresh = await addClient(server.ctx, { grantTypes: ['authorization_code'] });
+      const minted = await mint(OIDC_SCOPE, noRefresh.client.clientId);
+      const response = await postToken(
+        server,
+        exchange(minted.code, minted.verifier),
+        basicAuth(noRefresh.client.clientId, noRefresh.secret),
+      );
+      assert.equal(response.status, 200);
+      assert.equal(response.body.refresh_token, undefined);
+      assert.equal(typeof response.body.id_token, 'string');
+    });
+
+    test('a wrong verifier answers invalid_grant, and spends the code', async () => {
+      const minted = await mint();
+      const wrong = oauth.generateRandomCodeVerifier();
+      assertInvalidGrant(await redeem(minted.code, wrong));
+      assertInvalidGrant(await redeem(minted.code, minted.verifier));
+    });
+
+    test('oauth4webapi surfaces a wrong verifier as invalid_grant', async () => {
+      const minted = await mint();
+      const wrong = oauth.generateRandomCodeVerifier();
+      const { as, client, response } = await libraryExchange(minted.code, wrong);
+      await assert.rejects(
+        oauth.processAuthorizationCodeResponse(as, client, response),
+        (error: unknown) =>
+          error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant',
+      );
+    });
+
+    test('a missing or malformed verifier answers invalid_grant and leaves the code', async () => {
+      const minted = await mint();
+      assertInvalidGrant(
+        await postToken(
+          server,
+          { grant_type: 'authorization_code', code: minted.code, redirect_uri: REDIRECT_URI },
+          basicAuth(web.client.clientId, web.secret),
+        ),
+      );
+      assertInvalidGrant(await redeem(minted.code, 'too-short'));
+      assertInvalidGrant(await redeem(minted.code, `${minted.verifier.slice(0, 42)}!`));
+      assertInvalidGrant(await redeem(minted.code, 'a'.repeat(129)));
+      assert.equal((await redeem(minted.code, minted.verifier)).status, 200);
+    });
+
+    test('a different or missing redirect_uri answers invalid_grant', async () => {
+      const first = await mint();
+      assertInvalidGrant(
+        await redeem(first.code, first.verifier, { redirect_uri: 'https://rp.example/other' }),
+      );
+      const second = await mint();
+      assertInvalidGrant(
+        await postToken(
+          server,
+          { grant_type: 'authorization_code', code: second.code, code_verifier: second.verifier },
+          basicAuth(web.client.clientId, web.secret),
+        ),
+      );
+    });
+
+    test('an expired code answers invalid_grant', async () => {
+      const minted = await mint();
+      server.advance(server.ctx.config.codeTtl + 1);
+      assertInvalidGrant(await redeem(minted.code, minted.verifier));
+    });
+
+    test('a code issued to another client answers invalid_grant', async () => {
+      const other = await addClient(server.ctx);
+      const minted = await mint(OIDC_SCOPE, other.client.clientId);
+      assertInvalidGrant(await redeem(minted.code, minted.verifier));
+    });
+
+    test('an unknown code answers invalid_grant; a missing one invalid_request', async () => {
+      assertInvalidGrant(await redeem('no-such-code', oauth.generateRandomCodeVerifier()));
+      const missing = await postToken(
+        server,
+        { grant_type: 'authorization_code', code_verifier: oauth.generateRandomCodeVerifier() },
+        basicAuth(web.client.clientId, web.secret),
+      );
+      assert.equal(missing.status, 400);
+      assert.equal(missing.body.error, 'invalid_request');
+    });
+
+    test('a replayed code is refused and what it issued is revoked', async () => {
+      const minted = await mint();
+      const first = await redeem(minted.code, minted.verifier);
+      assert.equal(first.status, 200);
+      const accessToken = first.body.access_token as string;
+      assert.notEqual(await verifyAccessToken(server.ctx, accessToken), null);
+
+      assertInvalidGrant(await redeem(minted.code, minted.verifier));
+
+      assert.equal(await verifyAccessToken(server.ctx, accessToken), null);
+      const refreshed = await postToken(
+        server,
+        { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string },
+        basicAuth(web.client.clientId, web.secret),
+      );
+      assertInvalidGrant(refreshed);
+    });
+
+    test('a replay also revokes refresh tokens rotated from the first redemption', async () => {
+      const minted = await mint();
+      const first = await redeem(minted.code, minted.verifier);
+      const rotated = await postToken(
+        server,
+        { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string },
+        basicAuth(web.client.clientId, web.secret),
+      );
+      assert.equal(rotated.status, 200);
+
+      assertInvalidGrant(await redeem(minted.code, minted.verifier));
+      const next = await postToken(
+        server,
+        { grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token as string },
+        basicAuth(web.client.clientId, web.secret),
+      );
+      assertInvalidGrant(next);
+    });
+
+    test('of concurrent redemptions of one code exactly one succeeds', async () => {
+      const minted = await mint();
+      const attempts = await Promise.all(
+        Array.from({ length: 8 }, () => redeem(minted.code, minted.verifier)),
+      );
+      const statuses = attempts.map((response) => response.status);
+      assert.equal(statuses.filter((status) => status === 200).length, 1);
+      for (const response of attempts.filter((r) => r.status !== 200)) {
+        assertInvalidGrant(response);
+      }
+    });
+  });
+}
