@@ -61,8 +61,8 @@ function presentedToken(request: FastifyRequest): string | null {
   if (queryParams(request).access_token !== undefined) {
     throw new InvalidRequest('access tokens are not accepted in the query string');
   }
-  const body =
-    request.method === 'POST' && hasFormBody(request) ? formParams(request).access_token : undefined;
+  const inBody = request.method === 'POST' && hasFormBody(request);
+  const body = inBody ? formParams(request).access_token : undefined;
 
   if (header !== null && body !== undefined) {
     throw new InvalidRequest('send the access token in one place, not two');
