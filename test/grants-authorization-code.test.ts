@@ -10,47 +10,44 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
 import { sha256 } from '../src/crypto/hash.js';
-import { InvalidGrant } from '../src/oauth/errors.js';
 import type { Client, User } from '../src/store/types.js';
 import { verifyAccessToken } from '../src/tokens/access-token.js';
 import { testEngines } from './helpers/engines.js';
 import {
   addClient,
   addUser,
+  assertInvalidGrant,
   authorizationServer,
   basicAuth,
   insecure,
   mintCode,
+  openidConfig,
+  postRefresh,
   postToken,
   REDIRECT_URI,
   startTokenServer,
-  type RawResponse,
   type TokenServer,
 } from './helpers/token-server.js';
 
-const INVALID_GRANT = new InvalidGrant().toJSON();
 
 /** OIDC Core §3.1.3.6: the left half of SHA-256 of the access token, base64url. */
 function expectedAtHash(accessToken: string): string {
   return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 }
 
-function assertInvalidGrant(response: RawResponse): void {
-  assert.equal(response.status, 400);
-  assert.deepEqual(response.body, INVALID_GRANT);
-  assert.equal(response.headers.get('cache-control'), 'no-store');
-}
 
 for (const engine of testEngines()) {
   describe(`authorization_code grant (${engine})`, () => {
     let server: TokenServer;
     let web: { client: Client; secret: string };
     let user: User;
+    let auth: Record<string, string>;
 
     before(async () => {
       server = await startTokenServer(engine);
       web = await addClient(server.ctx);
       user = await addUser(server.ctx, 'correct horse battery staple');
+      auth = basicAuth(web.client.clientId, web.secret);
     });
     after(() => server.close());
 
@@ -151,13 +148,7 @@ for (const engine of testEngines()) {
         userId: user.id,
         scope: ['openid', 'email'],
       });
-      const config = new openid.Configuration(
-        authorizationServer(server),
-        spa.client.clientId,
-        undefined,
-        openid.None(),
-      );
-      openid.allowInsecureRequests(config);
+      const config = openidConfig(server, spa.client.clientId, openid.None());
       const tokens = await openid.authorizationCodeGrant(
         config,
         new URL(`${REDIRECT_URI}?code=${minted.code}`),
@@ -272,31 +263,17 @@ for (const engine of testEngines()) {
       assertInvalidGrant(await redeem(minted.code, minted.verifier));
 
       assert.equal(await verifyAccessToken(server.ctx, accessToken), null);
-      const refreshed = await postToken(
-        server,
-        { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string },
-        basicAuth(web.client.clientId, web.secret),
-      );
-      assertInvalidGrant(refreshed);
+      assertInvalidGrant(await postRefresh(server, auth, first.body.refresh_token as string));
     });
 
     test('a replay also revokes refresh tokens rotated from the first redemption', async () => {
       const minted = await mint();
       const first = await redeem(minted.code, minted.verifier);
-      const rotated = await postToken(
-        server,
-        { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string },
-        basicAuth(web.client.clientId, web.secret),
-      );
+      const rotated = await postRefresh(server, auth, first.body.refresh_token as string);
       assert.equal(rotated.status, 200);
 
       assertInvalidGrant(await redeem(minted.code, minted.verifier));
-      const next = await postToken(
-        server,
-        { grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token as string },
-        basicAuth(web.client.clientId, web.secret),
-      );
-      assertInvalidGrant(next);
+      assertInvalidGrant(await postRefresh(server, auth, rotated.body.refresh_token as string));
     });
 
     test('of concurrent redemptions of one code exactly one succeeds', async () => {

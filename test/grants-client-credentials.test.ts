@@ -15,6 +15,7 @@ import {
   authorizationServer,
   basicAuth,
   insecure,
+  openidConfig,
   postToken,
   startTokenServer,
   type TokenServer,
@@ -75,13 +76,8 @@ for (const engine of testEngines()) {
     });
 
     test('openid-client gets the same, each jti distinct', async () => {
-      const config = new openid.Configuration(
-        authorizationServer(server),
-        machine.client.clientId,
-        undefined,
-        openid.ClientSecretBasic(machine.secret),
-      );
-      openid.allowInsecureRequests(config);
+      const auth = openid.ClientSecretBasic(machine.secret);
+      const config = openidConfig(server, machine.client.clientId, auth);
       const first = await openid.clientCredentialsGrant(config, { scope: 'api:read api:write' });
       const second = await openid.clientCredentialsGrant(config);
 

@@ -10,24 +10,13 @@ import type { Client } from '../src/store/types.js';
 import { testEngines } from './helpers/engines.js';
 import {
   addClient,
+  assertOAuthError,
   basicAuth,
   postToken,
   startTokenServer,
-  type RawResponse,
   type TokenServer,
 } from './helpers/token-server.js';
 
-/** An RFC 6749 §5.2 error: exact status, exactly {error, error_description}, no-store. */
-function assertError(response: RawResponse, status: number, error: string): void {
-  assert.equal(response.status, status);
-  assert.deepEqual(Object.keys(response.body).sort(), ['error', 'error_description']);
-  assert.equal(response.body.error, error);
-  assert.equal(typeof response.body.error_description, 'string');
-  assert.ok((response.body.error_description as string).length > 0);
-  assert.equal(response.headers.get('cache-control'), 'no-store');
-  assert.equal(response.headers.get('pragma'), 'no-cache');
-  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
-}
 
 const FIXED_INVALID_CLIENT = new InvalidClient().description;
 
@@ -74,7 +63,7 @@ for (const engine of testEngines()) {
 
     test('a wrong Basic secret answers 401 invalid_client with WWW-Authenticate', async () => {
       const response = await postToken(server, grant, basicAuth(basic.client.clientId, 'wrong'));
-      assertError(response, 401, 'invalid_client');
+      assertOAuthError(response, 401, 'invalid_client');
       assert.equal(response.body.error_description, FIXED_INVALID_CLIENT);
       assert.equal(response.headers.get('www-authenticate'), 'Basic realm="authly"');
     });
@@ -82,14 +71,14 @@ for (const engine of testEngines()) {
     test('an unknown client over Basic answers exactly like a wrong secret', async () => {
       const unknown = await postToken(server, grant, basicAuth('nobody', basic.secret));
       const wrong = await postToken(server, grant, basicAuth(basic.client.clientId, 'wrong'));
-      assertError(unknown, 401, 'invalid_client');
+      assertOAuthError(unknown, 401, 'invalid_client');
       assert.deepEqual(unknown.body, wrong.body);
       assert.equal(unknown.headers.get('www-authenticate'), 'Basic realm="authly"');
     });
 
     test('a malformed Authorization header answers 401 invalid_client', async () => {
       const response = await postToken(server, grant, { authorization: 'Basic !!!' });
-      assertError(response, 401, 'invalid_client');
+      assertOAuthError(response, 401, 'invalid_client');
       assert.equal(response.headers.get('www-authenticate'), 'Basic realm="authly"');
     });
 
@@ -99,7 +88,7 @@ for (const engine of testEngines()) {
         client_id: post.client.clientId,
         client_secret: 'wrong',
       });
-      assertError(response, 401, 'invalid_client');
+      assertOAuthError(response, 401, 'invalid_client');
       assert.equal(response.body.error_description, FIXED_INVALID_CLIENT);
     });
 
@@ -118,7 +107,7 @@ for (const engine of testEngines()) {
         { ...grant, client_id: basic.client.clientId, client_secret: basic.secret },
         basicAuth(basic.client.clientId, basic.secret),
       );
-      assertError(response, 400, 'invalid_request');
+      assertOAuthError(response, 400, 'invalid_request');
     });
 
     test('a method other than the registered one answers 401 invalid_client', async () => {
@@ -127,18 +116,18 @@ for (const engine of testEngines()) {
         client_id: basic.client.clientId,
         client_secret: basic.secret,
       });
-      assertError(viaPost, 401, 'invalid_client');
+      assertOAuthError(viaPost, 401, 'invalid_client');
 
       const viaBasic = await postToken(server, grant, basicAuth(post.client.clientId, post.secret));
-      assertError(viaBasic, 401, 'invalid_client');
+      assertOAuthError(viaBasic, 401, 'invalid_client');
       assert.equal(viaBasic.headers.get('www-authenticate'), 'Basic realm="authly"');
 
       const withoutSecret = await postToken(server, { ...grant, client_id: basic.client.clientId });
-      assertError(withoutSecret, 401, 'invalid_client');
+      assertOAuthError(withoutSecret, 401, 'invalid_client');
     });
 
     test('a request without any client answers 401 invalid_client', async () => {
-      assertError(await postToken(server, grant), 401, 'invalid_client');
+      assertOAuthError(await postToken(server, grant), 401, 'invalid_client');
     });
 
     test('an unknown grant_type answers unsupported_grant_type', async () => {
@@ -147,12 +136,12 @@ for (const engine of testEngines()) {
         { grant_type: 'urn:ietf:params:oauth:grant-type:device_code' },
         basicAuth(basic.client.clientId, basic.secret),
       );
-      assertError(response, 400, 'unsupported_grant_type');
+      assertOAuthError(response, 400, 'unsupported_grant_type');
     });
 
     test('a missing grant_type answers invalid_request', async () => {
       const response = await postToken(server, {}, basicAuth(basic.client.clientId, basic.secret));
-      assertError(response, 400, 'invalid_request');
+      assertOAuthError(response, 400, 'invalid_request');
     });
 
     test('a grant the client is not registered for answers unauthorized_client', async () => {
@@ -161,7 +150,7 @@ for (const engine of testEngines()) {
         { grant_type: 'refresh_token', refresh_token: 'x' },
         basicAuth(basic.client.clientId, basic.secret),
       );
-      assertError(response, 400, 'unauthorized_client');
+      assertOAuthError(response, 400, 'unauthorized_client');
     });
 
     test('a public client is refused client_credentials', async () => {
@@ -170,10 +159,10 @@ for (const engine of testEngines()) {
         grantTypes: ['client_credentials'],
       });
       const response = await postToken(server, { ...grant, client_id: withGrant.client.clientId });
-      assertError(response, 400, 'unauthorized_client');
+      assertOAuthError(response, 400, 'unauthorized_client');
 
       const without = await postToken(server, { ...grant, client_id: publicClient.clientId });
-      assertError(without, 400, 'unauthorized_client');
+      assertOAuthError(without, 400, 'unauthorized_client');
     });
 
     test('a repeated parameter answers invalid_request', async () => {
@@ -182,7 +171,7 @@ for (const engine of testEngines()) {
         'grant_type=client_credentials&scope=api:read&scope=api:write',
         basicAuth(basic.client.clientId, basic.secret),
       );
-      assertError(response, 400, 'invalid_request');
+      assertOAuthError(response, 400, 'invalid_request');
     });
 
     test('a JSON body answers invalid_request', async () => {
@@ -190,14 +179,14 @@ for (const engine of testEngines()) {
         'content-type': 'application/json',
         ...basicAuth(basic.client.clientId, basic.secret),
       });
-      assertError(response, 400, 'invalid_request');
+      assertOAuthError(response, 400, 'invalid_request');
     });
 
     test('a malformed JSON body answers 400, not 500', async () => {
       const response = await postToken(server, '{"grant_type":', {
         'content-type': 'application/json',
       });
-      assertError(response, 400, 'invalid_request');
+      assertOAuthError(response, 400, 'invalid_request');
     });
 
     test('an unknown content type answers 400 invalid_request as an OAuth error', async () => {
@@ -206,12 +195,12 @@ for (const engine of testEngines()) {
         ...basicAuth(basic.client.clientId, basic.secret),
       });
       // RFC 6749 §5.2 gives invalid_request the status 400; the HTTP layer answers alike.
-      assertError(response, 400, 'invalid_request');
+      assertOAuthError(response, 400, 'invalid_request');
     });
 
     test('an empty body answers invalid_request', async () => {
       const response = await postToken(server, '', basicAuth(basic.client.clientId, basic.secret));
-      assertError(response, 400, 'invalid_request');
+      assertOAuthError(response, 400, 'invalid_request');
     });
 
     test('an oversized body answers 413 as an OAuth error', async () => {
@@ -220,7 +209,7 @@ for (const engine of testEngines()) {
         `grant_type=client_credentials&scope=${'a'.repeat(70 * 1024)}`,
         basicAuth(basic.client.clientId, basic.secret),
       );
-      assertError(response, 413, 'invalid_request');
+      assertOAuthError(response, 413, 'invalid_request');
     });
   });
 }

@@ -3,8 +3,10 @@
  * listening socket, a clock the test can move forward, and helpers that seed clients, users and
  * authorization codes straight through the store.
  */
+import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
+import * as openid from 'openid-client';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { AppContext } from '../../src/context.js';
@@ -12,6 +14,7 @@ import { sha256 } from '../../src/crypto/hash.js';
 import { hashPassword } from '../../src/crypto/password.js';
 import { randomToken } from '../../src/crypto/random.js';
 import { createLogger } from '../../src/http/logger.js';
+import { InvalidGrant } from '../../src/oauth/errors.js';
 import type { Client, NewClient, StoreEngine, User } from '../../src/store/types.js';
 import { freshDatabaseUrl } from './engines.js';
 
@@ -62,6 +65,17 @@ export function authorizationServer(server: TokenServer): oauth.AuthorizationSer
     jwks_uri: `${server.issuer}/.well-known/jwks.json`,
     id_token_signing_alg_values_supported: ['RS256'],
   };
+}
+
+/** openid-client's configuration for `clientId` (plain http allowed for the test server). */
+export function openidConfig(
+  server: TokenServer,
+  clientId: string,
+  auth: openid.ClientAuth,
+): openid.Configuration {
+  const config = new openid.Configuration(authorizationServer(server), clientId, undefined, auth);
+  openid.allowInsecureRequests(config);
+  return config;
 }
 
 /** Options for every oauth4webapi request: the test server speaks plain http. */
@@ -160,4 +174,36 @@ export function basicAuth(clientId: string, secret: string): Record<string, stri
   const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
   const pair = `${encode(clientId)}:${encode(secret)}`;
   return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+/** A refresh_token request with fetch; `headers` carry the client's Basic credentials. */
+export function postRefresh(
+  server: TokenServer,
+  headers: Record<string, string>,
+  refreshToken: string,
+  extra: Record<string, string> = {},
+): Promise<RawResponse> {
+  return postToken(
+    server,
+    { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra },
+    headers,
+  );
+}
+
+/** An RFC 6749 §5.2 error: exact status, exactly {error, error_description}, never cached. */
+export function assertOAuthError(response: RawResponse, status: number, error: string): void {
+  assert.equal(response.status, status);
+  assert.deepEqual(Object.keys(response.body).sort(), ['error', 'error_description']);
+  assert.equal(response.body.error, error);
+  assert.equal(typeof response.body.error_description, 'string');
+  assert.ok((response.body.error_description as string).length > 0);
+  assert.equal(response.headers.get('cache-control'), 'no-store');
+  assert.equal(response.headers.get('pragma'), 'no-cache');
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+}
+
+/** invalid_grant, with its fixed public wording (nothing to tell an attacker apart). */
+export function assertInvalidGrant(response: RawResponse): void {
+  assertOAuthError(response, 400, 'invalid_grant');
+  assert.deepEqual(response.body, new InvalidGrant().toJSON());
 }
