@@ -10,26 +10,19 @@ import { sha256 } from '../src/crypto/hash.js';
 import type { User } from '../src/store/types.js';
 import { testEngines } from './helpers/engines.js';
 import {
-  assertOAuthError,
   clientAuth,
   clientCredentialsToken,
   introspect,
   jwtClaims,
+  later,
   openidConfig,
-  postForm,
   refresh,
   serverMetadata,
+  startCast,
   userTokens,
   type Registered,
 } from './helpers/issued-tokens.js';
-import {
-  addClient,
-  addUser,
-  basicAuth,
-  insecure,
-  startTokenServer,
-  type TokenServer,
-} from './helpers/token-server.js';
+import { insecure, type TokenServer } from './helpers/token-server.js';
 
 const OFFLINE = ['openid', 'profile', 'offline_access'];
 
@@ -42,12 +35,7 @@ for (const engine of testEngines()) {
     let user: User;
 
     before(async () => {
-      server = await startTokenServer(engine);
-      const grantTypes = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
-      rp = await addClient(server.ctx, { grantTypes: [...grantTypes] });
-      other = await addClient(server.ctx, { grantTypes: [...grantTypes] });
-      publicRp = await addClient(server.ctx, { authMethod: 'none' });
-      user = await addUser(server.ctx, 'correct horse battery staple');
+      ({ server, rp, other, publicRp, user } = await startCast(engine));
     });
     after(() => server.close());
 
@@ -159,36 +147,11 @@ for (const engine of testEngines()) {
 
     test('an expired access token answers 200 and is not stored', async () => {
       const token = await clientCredentialsToken(server, rp);
-      server.advance(server.ctx.config.accessTokenTtl + 1);
-      try {
+      await later(server, server.ctx.config.accessTokenTtl, async () => {
         assert.equal((await revoke(rp, token)).status, 200);
         const jti = jwtClaims(token).jti as string;
         assert.equal(await server.ctx.store.revokedTokens.isRevoked(jti), false);
-      } finally {
-        server.advance(-(server.ctx.config.accessTokenTtl + 1));
-      }
-    });
-
-    test('without token the request is invalid (400 invalid_request)', async () => {
-      const auth = basicAuth(rp.client.clientId, rp.secret);
-      await assertOAuthError(await postForm(server, '/revoke', {}, auth), 400, 'invalid_request');
-    });
-
-    test('a wrong secret answers 401 invalid_client with a Basic challenge', async () => {
-      const token = await clientCredentialsToken(server, rp);
-      const auth = basicAuth(rp.client.clientId, 'wrong');
-      const headers = await assertOAuthError(
-        await postForm(server, '/revoke', { token }, auth),
-        401,
-        'invalid_client',
-      );
-      assert.equal(headers.get('www-authenticate'), 'Basic realm="authly"');
-      assert.equal((await introspect(server, rp, token)).active, true);
-    });
-
-    test('no client authentication at all answers 401 invalid_client', async () => {
-      const token = await clientCredentialsToken(server, rp);
-      await assertOAuthError(await postForm(server, '/revoke', { token }), 401, 'invalid_client');
+      });
     });
   });
 }

@@ -7,12 +7,15 @@
 import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
-import type { Client, User } from '../../src/store/types.js';
+import type { Client, GrantType, StoreEngine, User } from '../../src/store/types.js';
 import {
+  addClient,
+  addUser,
   authorizationServer,
   insecure,
   mintCode,
   REDIRECT_URI,
+  startTokenServer,
   type TokenServer,
 } from './token-server.js';
 
@@ -188,4 +191,43 @@ export async function refresh(
   const auth = clientAuth(registered);
   const response = await oauth.refreshTokenGrantRequest(as, rp, auth, refreshToken, insecure);
   return oauth.processRefreshTokenResponse(as, rp, response);
+}
+
+/** What the revocation, introspection and userinfo suites start from. */
+export interface Cast {
+  server: TokenServer;
+  /** A confidential client (client_secret_basic) with the code, refresh and client grants. */
+  rp: Registered;
+  /** A second confidential client (client_secret_post), e.g. a resource server. */
+  other: Registered;
+  /** A public client (none) with the code and refresh grants. */
+  publicRp: Registered;
+  user: User;
+}
+
+/** Starts a server on `engine` and registers the cast. */
+export async function startCast(engine: StoreEngine): Promise<Cast> {
+  const server = await startTokenServer(engine);
+  const grantTypes: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+  return {
+    server,
+    rp: await addClient(server.ctx, { grantTypes }),
+    other: await addClient(server.ctx, { grantTypes, authMethod: 'client_secret_post' }),
+    publicRp: await addClient(server.ctx, { authMethod: 'none' }),
+    user: await addUser(server.ctx, 'correct horse battery staple'),
+  };
+}
+
+/** Runs `check` with the server's clock `seconds` ahead, then puts the clock back. */
+export async function later(
+  server: TokenServer,
+  seconds: number,
+  check: () => Promise<void>,
+): Promise<void> {
+  server.advance(seconds);
+  try {
+    await check();
+  } finally {
+    server.advance(-seconds);
+  }
 }
