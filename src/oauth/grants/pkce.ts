@@ -1,5 +1,5 @@
-import { constantTimeEqual } from '../../crypto/hash.js';
 import { createHash } from 'node:crypto';
+import { constantTimeEqual } from '../../crypto/hash.js';
 import { InvalidGrant } from '../errors.js';
 
 /** RFC 7636 §4.1: 43 to 128 characters from the unreserved set. */
