@@ -113,9 +113,11 @@ export async function userTokens(
     minted.verifier,
     insecure,
   );
+  // Without openid this is plain OAuth: no ID token, so no nonce to expect.
+  const openidRequest = scope.includes('openid');
   const result = await oauth.processAuthorizationCodeResponse(as, rp, response, {
-    expectedNonce: minted.nonce,
-    requireIdToken: scope.includes('openid'),
+    expectedNonce: openidRequest ? minted.nonce : undefined,
+    requireIdToken: openidRequest,
   });
   return {
     accessToken: result.access_token,
