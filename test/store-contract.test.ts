@@ -1,0 +1,806 @@
+/**
+ * The storage contract (src/store/types.ts): one suite, run on SQLite and on PostgreSQL, so that
+ * both engines answer every repository method the same way — values, ordering, null handling,
+ * time round-trips, conflicts, and the atomic steps that must hold under concurrency.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openStore, StoreConflict, type Store } from '../src/store/index.js';
+import type {
+  Client,
+  LoginSession,
+  NewAuthorizationCode,
+  NewRefreshToken,
+  SigningKey,
+  StoreEngine,
+  User,
+} from '../src/store/types.js';
+import { freshDatabaseUrl, tempDir, testEngines } from './helpers/engines.js';
+
+/** A base time with milliseconds, so that a round-trip that loses them shows. */
+const T0 = new Date('2031-05-04T10:20:30.456Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Opens a migrated store on a new, empty database of `engine`. */
+async function freshStore(engine: StoreEngine): Promise<Store> {
+  const store = await openStore(await freshDatabaseUrl(engine), { poolSize: 12 });
+  await store.migrate();
+  return store;
+}
+
+function newUser(store: Store, username = unique('user')): Promise<User> {
+  return store.users.create({ username, passwordHash: 'argon2-hash' });
+}
+
+function newClient(store: Store, overrides: Partial<Client> = {}): Promise<Client> {
+  return store.clients.create({
+    clientId: unique('client'),
+    name: 'Test client',
+    secretHash: 'secret-hash',
+    redirectUris: ['https://rp.example/cb'],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'profile'],
+    authMethod: 'client_secret_basic',
+    isPublic: false,
+    ...overrides,
+  });
+}
+
+function codeFor(user: User, client: Client, expiresAt = at(60)): NewAuthorizationCode {
+  return {
+    codeHash: unique('code'),
+    clientId: client.clientId,
+    userId: user.id,
+    redirectUri: client.redirectUris[0],
+    scope: ['profile', 'openid'],
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    codeChallengeMethod: 'S256',
+    nonce: null,
+    authTime: at(-5),
+    maxAgeRequested: false,
+    sessionId: null,
+    expiresAt,
+  };
+}
+
+function tokenFor(user: User | null, client: Client, fields: Partial<NewRefreshToken> = {}) {
+  const token: NewRefreshToken = {
+    tokenHash: unique('rt'),
+    familyId: unique('family'),
+    parentHash: null,
+    clientId: client.clientId,
+    userId: user?.id ?? null,
+    scope: ['openid', 'offline_access'],
+    authTime: at(-5),
+    issuedAt: T0,
+    expiresAt: at(3600),
+    familyExpiresAt: at(86_400),
+    ...fields,
+  };
+  return token;
+}
+
+/** A key as KeyRing would make it; only the stored fields matter here. */
+function keyFor(alg: SigningKey['alg'], createdAt = T0): SigningKey {
+  const kid = unique(alg.toLowerCase());
+  return {
+    kid,
+    alg,
+    use: 'sig',
+    publicJwk: { kty: alg === 'ES256' ? 'EC' : 'RSA', kid, alg, use: 'sig', n: 'x', e: 'AQAB' },
+    privateKey: `-----BEGIN PRIVATE KEY-----\n${kid}\n-----END PRIVATE KEY-----\n`,
+    encrypted: false,
+    createdAt,
+    retiredAt: null,
+    expiresAt: null,
+  };
+}
+
+/** What grantEverything stored. */
+interface Granted {
+  user: User;
+  client: Client;
+  code: NewAuthorizationCode;
+  token: NewRefreshToken;
+  session: LoginSession | null;
+}
+
+/** A user and a client with a code, a refresh token, a session and a consent between them. */
+async function grantEverything(store: Store): Promise<Granted> {
+  const user = await newUser(store);
+  const client = await newClient(store);
+  const code = codeFor(user, client);
+  const token = tokenFor(user, client);
+  const session = { idHash: unique('s'), userId: user.id, authTime: T0, expiresAt: at(60) };
+  await store.codes.create(code);
+  await store.refreshTokens.create(token);
+  await store.sessions.create(session);
+  await store.consents.grant(user.id, client.clientId, ['openid'], T0);
+  return { user, client, code, token, session };
+}
+
+/** Asserts that the code, token, consent and (unless null) session are gone. */
+async function assertGrantsGone(store: Store, granted: Granted): Promise<void> {
+  const { user, client, code, token, session } = granted;
+  assert.equal(await store.consents.find(user.id, client.clientId), null);
+  assert.deepEqual(await store.codes.consume(code.codeHash, T0), { status: 'not_found' });
+  assert.equal(await store.refreshTokens.find(token.tokenHash), null);
+  if (session) assert.equal(await store.sessions.find(session.idHash, T0), null);
+}
+
+/** Asserts that `promise` rejects with a StoreConflict naming `field`. */
+async function assertConflict(promise: Promise<unknown>, entity: string, field: string) {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof StoreConflict, `expected StoreConflict, got ${String(error)}`);
+    assert.equal(error.code, 'ERR_STORE_CONFLICT');
+    assert.equal(error.entity, entity);
+    assert.equal(error.field, field);
+    assert.match(error.message, new RegExp(`${field} already exists`));
+    return true;
+  });
+}
+
+for (const engine of testEngines()) {
+  describe(`store contract (${engine})`, () => {
+    let store: Store;
+    before(async () => {
+      store = await freshStore(engine);
+    });
+    after(() => store.close());
+
+    describe('migrations and health', () => {
+      test('migrating again applies nothing', async () => {
+        assert.deepEqual(await store.migrate(), { applied: [] });
+      });
+
+      test('a fresh database gets every migration once, even from concurrent callers', async () => {
+        const url = await freshDatabaseUrl(engine);
+        const stores = await Promise.all([1, 2, 3].map(() => openStore(url, { poolSize: 2 })));
+        try {
+          const results = await Promise.all(stores.map((each) => each.migrate()));
+          const appliers = results.filter((result) => result.applied.length > 0);
+          assert.equal(appliers.length, 1);
+          assert.deepEqual(appliers[0].applied, ['001-initial']);
+          assert.deepEqual(await stores[0].migrate(), { applied: [] });
+        } finally {
+          await Promise.all(stores.map((each) => each.close()));
+        }
+      });
+
+      test('ping answers while the database is reachable', async () => {
+        await store.ping();
+      });
+    });
+
+    describe('users', () => {
+      test('create fills the defaults and every find answers the same user', async () => {
+        const user = await store.users.create({ username: unique('ann'), passwordHash: 'h' });
+        assert.equal(typeof user.id, 'string');
+        assert.equal(user.email, null);
+        assert.equal(user.name, null);
+        assert.equal(user.isAdmin, false);
+        assert.equal(user.failedLogins, 0);
+        assert.equal(user.lockedUntil, null);
+        assert.ok(user.createdAt instanceof Date && !Number.isNaN(user.createdAt.getTime()));
+
+        assert.deepEqual(await store.users.findById(user.id), user);
+        assert.deepEqual(await store.users.findByUsername(user.username), user);
+        assert.equal(await store.users.findByEmail('nobody@example.com'), null);
+      });
+
+      test('email, name and admin round-trip; lookups by email find the user', async () => {
+        const email = `${unique('bea')}@example.com`;
+        const user = await store.users.create({
+          username: unique('bea'),
+          email,
+          name: 'Bea Ö',
+          passwordHash: 'h',
+          isAdmin: true,
+        });
+        assert.equal(user.email, email);
+        assert.equal(user.name, 'Bea Ö');
+        assert.equal(user.isAdmin, true);
+        assert.deepEqual(await store.users.findByEmail(email), user);
+      });
+
+      test('unknown or unstorable keys find nothing', async () => {
+        assert.equal(await store.users.findById(randomUUID()), null);
+        assert.equal(await store.users.findById('not a uuid'), null);
+        assert.equal(await store.users.findByUsername('nul\u0000byte'), null);
+        assert.equal(await store.users.findByEmail('nul\u0000@example.com'), null);
+      });
+
+      test('a duplicate username or email is a StoreConflict naming the column', async () => {
+        const email = `${unique('cy')}@example.com`;
+        const user = await store.users.create({ username: unique('cy'), email, passwordHash: 'h' });
+        await assertConflict(newUser(store, user.username), 'user', 'username');
+        await assertConflict(
+          store.users.create({ username: unique('cy'), email, passwordHash: 'h' }),
+          'user',
+          'email',
+        );
+        // Many users may have no email.
+        await newUser(store);
+        await newUser(store);
+      });
+
+      test('list is ordered by username, code point by code point', async () => {
+        const fresh = await freshStore(engine);
+        try {
+          const names = ['bob', 'Alice', 'alice', '_x', 'Zed', 'émile', 'a-b', 'a_b', 'ab'];
+          for (const name of names) await newUser(fresh, name);
+          const listed = (await fresh.users.list()).map((user) => user.username);
+          assert.deepEqual(listed, [...names].sort());
+        } finally {
+          await fresh.close();
+        }
+      });
+
+      test('failed sign-ins count up and lock; a success resets both', async () => {
+        const user = await newUser(store);
+        assert.equal(await store.users.recordFailedLogin(user.id, null), 1);
+        assert.equal(await store.users.recordFailedLogin(user.id, at(900)), 2);
+        // Without a new lock time, the existing lock stays.
+        assert.equal(await store.users.recordFailedLogin(user.id, null), 3);
+        let found = await store.users.findById(user.id);
+        assert.equal(found?.failedLogins, 3);
+        assert.deepEqual(found?.lockedUntil, at(900));
+
+        await store.users.recordSuccessfulLogin(user.id);
+        found = await store.users.findById(user.id);
+        assert.equal(found?.failedLogins, 0);
+        assert.equal(found?.lockedUntil, null);
+        assert.equal(await store.users.recordFailedLogin(randomUUID(), null), 0);
+      });
+
+      test('delete removes the user with its sessions, consents, codes and tokens', async () => {
+        const granted = await grantEverything(store);
+        const { user, client } = granted;
+        assert.equal(await store.users.delete(user.id), true);
+        assert.equal(await store.users.findById(user.id), null);
+        await assertGrantsGone(store, granted);
+        assert.equal(await store.users.delete(user.id), false);
+        assert.ok(await store.clients.find(client.clientId));
+      });
+    });
+
+    describe('clients', () => {
+      test('create and find keep every field, list order as given', async () => {
+        const client = await newClient(store, {
+          redirectUris: ['https://b.example/cb', 'http://127.0.0.1/cb', 'https://a.example/cb'],
+          grantTypes: ['refresh_token', 'authorization_code', 'password'],
+          scopes: ['profile', 'openid', 'email'],
+        });
+        assert.deepEqual(client.redirectUris, [
+          'https://b.example/cb',
+          'http://127.0.0.1/cb',
+          'https://a.example/cb',
+        ]);
+        assert.deepEqual(client.scopes, ['profile', 'openid', 'email']);
+        assert.deepEqual(await store.clients.find(client.clientId), client);
+        assert.equal(await store.clients.find(unique('missing')), null);
+        assert.equal(await store.clients.find('nul\u0000client'), null);
+      });
+
+      test('a public client keeps its null secret and empty lists', async () => {
+        const client = await newClient(store, {
+          secretHash: null,
+          redirectUris: [],
+          grantTypes: ['client_credentials'],
+          scopes: [],
+          authMethod: 'none',
+          isPublic: true,
+        });
+        const found = await store.clients.find(client.clientId);
+        assert.equal(found?.secretHash, null);
+        assert.deepEqual(found?.redirectUris, []);
+        assert.deepEqual(found?.scopes, []);
+        assert.equal(found?.isPublic, true);
+        assert.equal(found?.authMethod, 'none');
+      });
+
+      test('a duplicate client_id is a StoreConflict', async () => {
+        const client = await newClient(store);
+        const again = newClient(store, { clientId: client.clientId });
+        await assertConflict(again, 'client', 'client_id');
+      });
+
+      test('list is ordered by client_id', async () => {
+        const fresh = await freshStore(engine);
+        try {
+          const ids = ['web', 'Web', 'cli-2', 'cli_1', 'cli10'];
+          for (const clientId of ids) await newClient(fresh, { clientId });
+          const listed = (await fresh.clients.list()).map((client) => client.clientId);
+          assert.deepEqual(listed, [...ids].sort());
+        } finally {
+          await fresh.close();
+        }
+      });
+
+      test('delete removes the client with its consents, codes and tokens', async () => {
+        const granted = await grantEverything(store);
+        const { user, client } = granted;
+        assert.equal(await store.clients.delete(client.clientId), true);
+        assert.equal(await store.clients.find(client.clientId), null);
+        await assertGrantsGone(store, { ...granted, session: null });
+        assert.equal(await store.clients.delete(client.clientId), false);
+        assert.ok(await store.users.findById(user.id));
+      });
+    });
+
+    describe('scopes', () => {
+      test('the built-in scopes exist after migration', async () => {
+        for (const name of ['openid', 'profile', 'email', 'offline_access']) {
+          const scope = await store.scopes.find(name);
+          assert.equal(scope?.builtIn, true, name);
+          assert.equal(typeof scope?.description, 'string');
+        }
+      });
+
+      test('created scopes are not built in; description defaults to null', async () => {
+        const name = unique('api:read');
+        const scope = await store.scopes.create({ name });
+        assert.deepEqual(scope, { name, description: null, builtIn: false });
+        assert.deepEqual(await store.scopes.find(name), scope);
+        const described = await store.scopes.create({ name: unique('w'), description: 'Write' });
+        assert.equal(described.description, 'Write');
+        assert.equal(await store.scopes.find(unique('missing')), null);
+        assert.equal(await store.scopes.find('nul\u0000scope'), null);
+      });
+
+      test('a duplicate name is a StoreConflict', async () => {
+        await assertConflict(store.scopes.create({ name: 'openid' }), 'scope', 'name');
+      });
+
+      test('list is ordered by name', async () => {
+        await store.scopes.create({ name: unique('Admin') });
+        await store.scopes.create({ name: unique('_internal') });
+        const names = (await store.scopes.list()).map((scope) => scope.name);
+        assert.ok(names.includes('openid'));
+        assert.deepEqual(names, [...names].sort());
+      });
+    });
+
+    describe('authorization codes', () => {
+      let user: User;
+      let client: Client;
+      before(async () => {
+        user = await newUser(store);
+        client = await newClient(store);
+      });
+
+      test('consume spends a code once; later calls see a replay', async () => {
+        const code = { ...codeFor(user, client), nonce: 'n-0S6_WzA2Mj', sessionId: unique('s') };
+        await store.codes.create({ ...code, maxAgeRequested: true });
+
+        const first = await store.codes.consume(code.codeHash, at(1));
+        assert.equal(first.status, 'consumed');
+        assert.deepEqual(first.status === 'consumed' && first.code, {
+          ...code,
+          maxAgeRequested: true,
+          consumedAt: at(1),
+          issuedJti: null,
+          issuedJtiExpiresAt: null,
+          issuedFamilyId: null,
+        });
+
+        const second = await store.codes.consume(code.codeHash, at(2));
+        assert.equal(second.status, 'replayed');
+        assert.deepEqual(second.status === 'replayed' && second.code.consumedAt, at(1));
+        assert.deepEqual(await store.codes.consume(unique('code'), at(2)), {
+          status: 'not_found',
+        });
+      });
+
+      test('of 10 concurrent consumptions exactly one wins', async () => {
+        const code = codeFor(user, client);
+        await store.codes.create(code);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.codes.consume(code.codeHash, at(i))),
+        );
+        const statuses = results.map((result) => result.status);
+        assert.equal(statuses.filter((status) => status === 'consumed').length, 1);
+        assert.equal(statuses.filter((status) => status === 'replayed').length, 9);
+      });
+
+      test('what a redemption issued is kept for the replay', async () => {
+        const code = codeFor(user, client);
+        await store.codes.create(code);
+        await store.codes.consume(code.codeHash, at(1));
+        await store.codes.recordIssued(code.codeHash, {
+          jti: 'jti-1',
+          jtiExpiresAt: at(300),
+          familyId: 'family-1',
+        });
+        const replay = await store.codes.consume(code.codeHash, at(2));
+        assert.equal(replay.status, 'replayed');
+        if (replay.status !== 'replayed') return;
+        assert.equal(replay.code.issuedJti, 'jti-1');
+        assert.deepEqual(replay.code.issuedJtiExpiresAt, at(300));
+        assert.equal(replay.code.issuedFamilyId, 'family-1');
+      });
+
+      test('a duplicate code hash is a StoreConflict', async () => {
+        const code = codeFor(user, client);
+        await store.codes.create(code);
+        await assertConflict(store.codes.create(code), 'authorization code', 'code_hash');
+      });
+    });
+
+    describe('refresh tokens', () => {
+      let user: User;
+      let client: Client;
+      before(async () => {
+        user = await newUser(store);
+        client = await newClient(store);
+      });
+
+      test('create and find round-trip every field', async () => {
+        const token = tokenFor(user, client, { scope: ['offline_access', 'openid'] });
+        await store.refreshTokens.create(token);
+        assert.deepEqual(await store.refreshTokens.find(token.tokenHash), {
+          ...token,
+          usedAt: null,
+          revokedAt: null,
+        });
+        const bare = tokenFor(null, client, { authTime: null });
+        await store.refreshTokens.create(bare);
+        const found = await store.refreshTokens.find(bare.tokenHash);
+        assert.equal(found?.userId, null);
+        assert.equal(found?.authTime, null);
+        assert.equal(await store.refreshTokens.find(unique('rt')), null);
+        await assertConflict(store.refreshTokens.create(token), 'refresh token', 'token_hash');
+      });
+
+      test('rotate spends the token and stores the next in its family', async () => {
+        const first = tokenFor(user, client, { familyExpiresAt: at(7200) });
+        await store.refreshTokens.create(first);
+        // The caller's family, parent and lifetime are overridden by the spent token's.
+        const next = tokenFor(user, client, { issuedAt: at(10), expiresAt: at(9999) });
+        const result = await store.refreshTokens.rotate(first.tokenHash, next, at(10));
+
+        assert.equal(result.status, 'rotated');
+        if (result.status !== 'rotated') return;
+        assert.deepEqual(result.previous, { ...first, usedAt: at(10), revokedAt: null });
+        assert.deepEqual(result.next, {
+          ...next,
+          familyId: first.familyId,
+          parentHash: first.tokenHash,
+          familyExpiresAt: at(7200),
+          expiresAt: at(7200),
+          usedAt: null,
+          revokedAt: null,
+        });
+        assert.deepEqual(await store.refreshTokens.find(next.tokenHash), result.next);
+      });
+
+      test('presenting a spent token again revokes the whole family', async () => {
+        const first = tokenFor(user, client);
+        await store.refreshTokens.create(first);
+        const second = tokenFor(user, client);
+        await store.refreshTokens.rotate(first.tokenHash, second, at(1));
+        const third = tokenFor(user, client);
+        await store.refreshTokens.rotate(second.tokenHash, third, at(2));
+
+        const repo = store.refreshTokens;
+        const reuse = await repo.rotate(first.tokenHash, tokenFor(user, client), at(3));
+        assert.equal(reuse.status, 'reused');
+        assert.deepEqual(reuse.status === 'reused' && reuse.previous.revokedAt, at(3));
+        for (const { tokenHash } of [first, second, third]) {
+          const found = await store.refreshTokens.find(tokenHash);
+          assert.deepEqual(found?.revokedAt, at(3), tokenHash);
+        }
+        // A revoked token cannot be rotated either, and the first revocation time stays.
+        const again = await repo.rotate(third.tokenHash, tokenFor(user, client), at(4));
+        assert.equal(again.status, 'reused');
+        assert.deepEqual(again.status === 'reused' && again.previous.revokedAt, at(3));
+      });
+
+      test('rotating an unknown token finds nothing and stores nothing', async () => {
+        const next = tokenFor(user, client);
+        assert.deepEqual(await store.refreshTokens.rotate(unique('rt'), next, T0), {
+          status: 'not_found',
+        });
+        assert.equal(await store.refreshTokens.find(next.tokenHash), null);
+      });
+
+      test('of 10 concurrent rotations exactly one wins and the family ends revoked', async () => {
+        // Several rounds, because a wrong implementation loses only some of the races.
+        for (let round = 0; round < 5; round++) {
+          const first = tokenFor(user, client);
+          await store.refreshTokens.create(first);
+          const candidates = Array.from({ length: 10 }, () => tokenFor(user, client));
+          const results = await Promise.all(
+            candidates.map((next, i) => store.refreshTokens.rotate(first.tokenHash, next, at(i))),
+          );
+
+          const winners = results.flatMap((each) => (each.status === 'rotated' ? [each] : []));
+          assert.equal(winners.length, 1);
+          assert.equal(results.filter((result) => result.status === 'reused').length, 9);
+          for (const next of candidates) {
+            const found = await store.refreshTokens.find(next.tokenHash);
+            if (next.tokenHash !== winners[0].next.tokenHash) assert.equal(found, null);
+            else assert.notEqual(found?.revokedAt, null, 'the winner’s token is revoked too');
+          }
+          assert.notEqual((await store.refreshTokens.find(first.tokenHash))?.revokedAt, null);
+        }
+      });
+
+      test('revokeFamily revokes only live tokens of that family and counts them', async () => {
+        const first = tokenFor(user, client);
+        await store.refreshTokens.create(first);
+        const second = tokenFor(user, client);
+        await store.refreshTokens.rotate(first.tokenHash, second, at(1));
+        const other = tokenFor(user, client);
+        await store.refreshTokens.create(other);
+
+        assert.equal(await store.refreshTokens.revokeFamily(first.familyId, at(2)), 2);
+        assert.equal(await store.refreshTokens.revokeFamily(first.familyId, at(3)), 0);
+        assert.deepEqual((await store.refreshTokens.find(second.tokenHash))?.revokedAt, at(2));
+        assert.equal((await store.refreshTokens.find(other.tokenHash))?.revokedAt, null);
+      });
+    });
+
+    describe('revoked access tokens', () => {
+      test('a revoked jti is denied; others are not', async () => {
+        const jti = unique('jti');
+        assert.equal(await store.revokedTokens.isRevoked(jti), false);
+        await store.revokedTokens.revoke(jti, at(300));
+        assert.equal(await store.revokedTokens.isRevoked(jti), true);
+        // Revoking again is not an error.
+        await store.revokedTokens.revoke(jti, at(100));
+        assert.equal(await store.revokedTokens.isRevoked(jti), true);
+      });
+    });
+
+    describe('login sessions', () => {
+      test('a session is found until it expires, and not after delete', async () => {
+        const user = await newUser(store);
+        const session = { idHash: unique('s'), userId: user.id, authTime: T0, expiresAt: at(60) };
+        await store.sessions.create(session);
+        assert.deepEqual(await store.sessions.find(session.idHash, at(59)), session);
+        assert.equal(await store.sessions.find(session.idHash, at(60)), null);
+        await assertConflict(store.sessions.create(session), 'login session', 'id_hash');
+
+        await store.sessions.delete(session.idHash);
+        assert.equal(await store.sessions.find(session.idHash, T0), null);
+        await store.sessions.delete(session.idHash);
+      });
+    });
+
+    describe('consents', () => {
+      let user: User;
+      let client: Client;
+      before(async () => {
+        user = await newUser(store);
+        client = await newClient(store);
+      });
+
+      test('grant merges scopes, keeping the order first granted', async () => {
+        assert.equal(await store.consents.find(user.id, client.clientId), null);
+        await store.consents.grant(user.id, client.clientId, ['openid', 'profile', 'openid'], T0);
+        await store.consents.grant(user.id, client.clientId, ['email', 'openid'], at(5));
+        assert.deepEqual(await store.consents.find(user.id, client.clientId), {
+          userId: user.id,
+          clientId: client.clientId,
+          scope: ['openid', 'profile', 'email'],
+          grantedAt: at(5),
+        });
+      });
+
+      test('concurrent grants keep every scope', async () => {
+        const other = await newClient(store);
+        const scopes = Array.from({ length: 8 }, (_, i) => `scope-${i}`);
+        await Promise.all(
+          scopes.map((scope) => store.consents.grant(user.id, other.clientId, [scope], T0)),
+        );
+        const consent = await store.consents.find(user.id, other.clientId);
+        assert.deepEqual([...(consent?.scope ?? [])].sort(), scopes);
+      });
+
+      test('revoke forgets the consent', async () => {
+        const other = await newClient(store);
+        await store.consents.grant(user.id, other.clientId, ['openid'], T0);
+        await store.consents.revoke(user.id, other.clientId);
+        assert.equal(await store.consents.find(user.id, other.clientId), null);
+        await store.consents.revoke(user.id, other.clientId);
+      });
+    });
+
+    describe('signing keys', () => {
+      test('ensureInitial creates one key per alg once, however often it is called', async () => {
+        const fresh = await freshStore(engine);
+        try {
+          const rounds = await Promise.all(
+            Array.from({ length: 6 }, () =>
+              fresh.keys.ensureInitial([keyFor('ES256'), keyFor('RS256')]),
+            ),
+          );
+          const kids = rounds.map((active) => active.map((key) => `${key.alg}:${key.kid}`));
+          for (const each of kids) assert.deepEqual(each, kids[0]);
+          assert.deepEqual(rounds[0].map((key) => key.alg), ['ES256', 'RS256']);
+
+          const later = await fresh.keys.ensureInitial([keyFor('ES256'), keyFor('RS256')]);
+          assert.deepEqual(later, rounds[0]);
+          assert.equal((await fresh.keys.listAll()).length, 2);
+        } finally {
+          await fresh.close();
+        }
+      });
+
+      test('create round-trips a key; a duplicate kid is a StoreConflict', async () => {
+        const fresh = await freshStore(engine);
+        try {
+          const key = { ...keyFor('ES256'), encrypted: true };
+          await fresh.keys.create(key);
+          assert.deepEqual(await fresh.keys.listAll(), [key]);
+          await assertConflict(
+            fresh.keys.create({ ...key, retiredAt: T0 }),
+            'signing key',
+            'kid',
+          );
+          // A second active key of one alg breaks the one-active-key rule.
+          await assertConflict(fresh.keys.create(keyFor('ES256')), 'signing key', 'alg');
+        } finally {
+          await fresh.close();
+        }
+      });
+
+      test('rotate retires the active key and keeps it published until it expires', async () => {
+        const fresh = await freshStore(engine);
+        try {
+          const [es, rs] = await fresh.keys.ensureInitial([keyFor('ES256'), keyFor('RS256')]);
+          const newer = keyFor('ES256', at(100));
+          await fresh.keys.rotate(newer, at(1000), at(100));
+
+          const all = await fresh.keys.listAll();
+          assert.deepEqual(all.map((key) => key.kid), [newer.kid, es.kid, rs.kid]);
+          assert.deepEqual(all[1], { ...es, retiredAt: at(100), expiresAt: at(1000) });
+          const published = (now: Date) =>
+            fresh.keys.listPublished(now).then((keys) => keys.map((key) => key.kid));
+          assert.deepEqual(await published(at(999)), [newer.kid, es.kid, rs.kid]);
+          assert.deepEqual(await published(at(1000)), [newer.kid, rs.kid]);
+
+          const active = await fresh.keys.ensureInitial([]);
+          assert.deepEqual(active.map((key) => key.kid), [newer.kid, rs.kid]);
+        } finally {
+          await fresh.close();
+        }
+      });
+
+      test('concurrent rotations each retire the key before them', async () => {
+        const fresh = await freshStore(engine);
+        try {
+          await fresh.keys.ensureInitial([keyFor('ES256'), keyFor('RS256')]);
+          const newer = [1, 2, 3, 4].map((i) => keyFor('ES256', at(i)));
+          await Promise.all(newer.map((key, i) => fresh.keys.rotate(key, at(500), at(i + 1))));
+          const es = (await fresh.keys.listAll()).filter((key) => key.alg === 'ES256');
+          assert.equal(es.length, 5);
+          assert.equal(es.filter((key) => key.retiredAt === null).length, 1);
+        } finally {
+          await fresh.close();
+        }
+      });
+    });
+
+    test('deleteExpired removes only what has expired, in every table', async () => {
+      const fresh = await freshStore(engine);
+      try {
+        const user = await newUser(fresh);
+        const client = await newClient(fresh);
+        const now = at(100);
+        const expiring = [at(50), now];
+        const lasting = at(101);
+
+        const codes = [...expiring, lasting].map((expiresAt) => codeFor(user, client, expiresAt));
+        for (const code of codes) await fresh.codes.create(code);
+        const tokens = [...expiring, lasting].map((expiresAt) =>
+          tokenFor(user, client, { expiresAt }),
+        );
+        for (const token of tokens) await fresh.refreshTokens.create(token);
+        const jtis = [...expiring, lasting].map((expiresAt) => ({ jti: unique('jti'), expiresAt }));
+        for (const { jti, expiresAt } of jtis) await fresh.revokedTokens.revoke(jti, expiresAt);
+        const sessions = [...expiring, lasting].map((expiresAt) => ({
+          idHash: unique('s'),
+          userId: user.id,
+          authTime: T0,
+          expiresAt,
+        }));
+        for (const session of sessions) await fresh.sessions.create(session);
+
+        assert.equal(await fresh.codes.deleteExpired(now), 2);
+        assert.equal(await fresh.refreshTokens.deleteExpired(now), 2);
+        assert.equal(await fresh.revokedTokens.deleteExpired(now), 2);
+        assert.equal(await fresh.sessions.deleteExpired(now), 2);
+
+        const [gone, kept] = [codes.slice(0, 2), codes[2]];
+        for (const code of gone) {
+          assert.deepEqual(await fresh.codes.consume(code.codeHash, now), { status: 'not_found' });
+        }
+        assert.equal((await fresh.codes.consume(kept.codeHash, now)).status, 'consumed');
+        assert.deepEqual(
+          await Promise.all(tokens.map((token) => fresh.refreshTokens.find(token.tokenHash))).then(
+            (found) => found.map((token) => token !== null),
+          ),
+          [false, false, true],
+        );
+        assert.deepEqual(
+          await Promise.all(jtis.map(({ jti }) => fresh.revokedTokens.isRevoked(jti))),
+          [false, false, true],
+        );
+        assert.deepEqual(
+          await Promise.all(sessions.map(({ idHash }) => fresh.sessions.find(idHash, T0))).then(
+            (found) => found.map((session) => session !== null),
+          ),
+          [false, false, true],
+        );
+        assert.equal(await fresh.codes.deleteExpired(now), 0);
+      } finally {
+        await fresh.close();
+      }
+    });
+
+    test('revoking a jti twice keeps the later expiry', async () => {
+      const fresh = await freshStore(engine);
+      try {
+        const jti = unique('jti');
+        await fresh.revokedTokens.revoke(jti, at(300));
+        await fresh.revokedTokens.revoke(jti, at(100));
+        assert.equal(await fresh.revokedTokens.deleteExpired(at(200)), 0);
+        assert.equal(await fresh.revokedTokens.isRevoked(jti), true);
+        assert.equal(await fresh.revokedTokens.deleteExpired(at(300)), 1);
+        assert.equal(await fresh.revokedTokens.isRevoked(jti), false);
+      } finally {
+        await fresh.close();
+      }
+    });
+  });
+}
+
+describe('opening a store that cannot be reached', () => {
+  /** One line, with the stable code, and never the password of the URL. */
+  async function assertUnavailable(url: string, pattern: RegExp) {
+    await assert.rejects(openStore(url), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'ERR_STORE_UNAVAILABLE');
+      assert.equal(error.name, 'StoreUnavailable');
+      assert.match(error.message, pattern);
+      assert.doesNotMatch(error.message, /\n|s3cret/);
+      return true;
+    });
+  }
+
+  test('a PostgreSQL server that is down', async () => {
+    const url = 'postgres://authly:s3cret@127.0.0.1:1/authly';
+    await assertUnavailable(url, /127\.0\.0\.1:1\/authly/);
+  });
+
+  test('an unknown scheme or an empty SQLite path', async () => {
+    await assertUnavailable('mysql://localhost/authly', /DATABASE_URL/);
+    await assertUnavailable('sqlite:', /DATABASE_URL/);
+  });
+
+  test('a SQLite file that cannot be created', async () => {
+    // A regular file where the folder should be.
+    const file = join(tempDir(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    await assertUnavailable(`sqlite:${file}/authly.db`, /cannot open SQLite database/);
+  });
+
+  test('a SQLite file that is not a database', async () => {
+    const file = join(tempDir(), 'garbage.db');
+    writeFileSync(file, 'not a database '.repeat(512));
+    await assertUnavailable(`sqlite:${file}`, /not a database/);
+  });
+
+  const postgresUrl = process.env.AUTHLY_TEST_POSTGRES_URL;
+  test('a PostgreSQL database that does not exist', { skip: !postgresUrl }, async () => {
+    const url = new URL(postgresUrl as string);
+    url.pathname = `/authly_missing_${process.pid}`;
+    url.password = 's3cret';
+    await assertUnavailable(url.toString(), /does not exist/);
+  });
+});
