@@ -149,17 +149,21 @@ export function jwtClaims(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
 }
 
-/** A POST of `form` to `path` with fetch, as a client without a library would send it. */
+/**
+ * A POST of `form` to `path` with fetch, as a client without a library would send it; text and
+ * bytes are sent exactly as given.
+ */
 export async function postForm(
   server: TokenServer,
   path: string,
-  form: Record<string, string> | string,
+  form: Record<string, string> | string | Uint8Array,
   headers: Record<string, string> = {},
 ): Promise<Response> {
+  const raw = typeof form === 'string' || form instanceof Uint8Array;
   return fetch(`${server.issuer}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: typeof form === 'string' ? form : new URLSearchParams(form).toString(),
+    body: raw ? (form as BodyInit) : new URLSearchParams(form).toString(),
   });
 }
 
