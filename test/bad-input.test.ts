@@ -194,6 +194,12 @@ for (const engine of testEngines()) {
       assert.equal((await response.json()).error, 'not_found');
     });
 
+    test('a path that is not validly percent-encoded is 400 invalid_request', async () => {
+      for (const path of ['/%zz', '/userinfo%E0']) {
+        await assertOAuthError(await fetch(`${server.issuer}${path}`), 400, 'invalid_request');
+      }
+    });
+
     test('headers too large for the server are 431 with an OAuth error body', async () => {
       const answer = await rawRequest(`${server.issuer}/token`, {
         headers: { ...auth, 'x-padding': 'x'.repeat(64 * 1024) },

@@ -27,7 +27,8 @@ function fromFastify(error: FastifyError): OAuthError | null {
   if (status === 415) return new InvalidRequest(`the body must be ${FORM_TYPE}`, error.message);
 
   let description = 'malformed request';
-  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') description = 'empty JSON body';
+  if (error.code === 'FST_ERR_BAD_URL') description = 'the URL is not validly percent-encoded';
+  else if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') description = 'empty JSON body';
   else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
     description = 'the body is not valid JSON';
   }

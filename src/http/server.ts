@@ -55,6 +55,7 @@ export function buildServer(ctx: AppContext): FastifyInstance {
     },
     routerOptions: { ignoreTrailingSlash: true },
     clientErrorHandler: handleClientError,
+    frameworkErrors: handleError,
   });
 
   app.addContentTypeParser(FORM_TYPE, { parseAs: 'buffer' }, parseFormBody);
