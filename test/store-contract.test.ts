@@ -778,6 +778,11 @@ describe('opening a store that cannot be reached', () => {
     await assertUnavailable(url, /127\.0\.0\.1:1\/authly/);
   });
 
+  test('a PostgreSQL URL that does not parse', async () => {
+    const url = 'postgres://authly:s3cret@db:port/authly';
+    await assertUnavailable(url, /not a valid PostgreSQL URL/);
+  });
+
   test('an unknown scheme or an empty SQLite path', async () => {
     await assertUnavailable('mysql://localhost/authly', /DATABASE_URL/);
     await assertUnavailable('sqlite:', /DATABASE_URL/);

@@ -42,7 +42,10 @@ export async function openPool(url: string, poolSize: number): Promise<Sql> {
       connection: { application_name: 'authly' },
     });
   } catch (error) {
-    throw unavailable(url, error);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreUnavailable(`DATABASE_URL is not a valid PostgreSQL URL: ${reason}`, {
+      cause: error,
+    });
   }
 
   try {
@@ -62,12 +65,12 @@ export function unavailable(url: string, error: unknown): StoreUnavailable {
   });
 }
 
-/** `host:port/database` of a postgres:// URL, for messages; the URL itself as a fallback. */
+/** `host:port/database` of a postgres:// URL, for messages: never its password. */
 function describe(url: string): string {
   try {
     const { hostname, port, pathname } = new URL(url);
     return `${hostname || 'localhost'}:${port || 5432}${pathname}`;
   } catch {
-    return 'the DATABASE_URL given (not a valid URL)';
+    return 'DATABASE_URL';
   }
 }
