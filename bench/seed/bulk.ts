@@ -1,0 +1,107 @@
+/**
+ * Background rows for the growth check: stored refresh tokens, authorization codes and denied
+ * access-token ids that no request of the run touches, as a long-running deployment accumulates
+ * them. Each table gets its rows from one INSERT … SELECT over a generated series, so that a
+ * million rows take seconds and not a million round trips. Hashes are random, as real ones are,
+ * so that they land all over the primary-key index rather than at its end.
+ */
+import Database from 'better-sqlite3';
+import postgres from 'postgres';
+import type { BenchDatabase } from '../database.js';
+
+/** Rows per table, counted. */
+export interface StoredRows {
+  refresh_tokens: number;
+  authorization_codes: number;
+  revoked_access_tokens: number;
+}
+
+const DAY = 24 * 3600 * 1000;
+
+/** The statements for SQLite; `:n` rows each, numbered by a recursive CTE. */
+const SQLITE = [
+  `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :n)
+   INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, client_id, user_id, scope,
+     auth_time, issued_at, expires_at, family_expires_at, used_at, revoked_at)
+   SELECT hex(randomblob(32)), hex(randomblob(16)), NULL, 'background-client',
+     'background-user-' || (i % 5000), '["openid","offline_access"]', :now, :now, :expires,
+     :expires, CASE WHEN i % 3 = 0 THEN :now END, NULL
+   FROM n`,
+  `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :n)
+   INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, scope,
+     code_challenge, code_challenge_method, nonce, auth_time, max_age_requested, session_id,
+     expires_at, consumed_at)
+   SELECT hex(randomblob(32)), 'background-client', 'background-user-' || (i % 5000),
+     'https://background.example/cb', '["openid"]', hex(randomblob(32)), 'S256', NULL, :now, 0,
+     NULL, :expires, :now
+   FROM n`,
+  `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :n)
+   INSERT INTO revoked_access_tokens (jti, expires_at)
+   SELECT lower(hex(randomblob(16))), :expires FROM n`,
+];
+
+/** The same for PostgreSQL, over generate_series. */
+const POSTGRES = [
+  `INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, client_id, user_id, scope,
+     auth_time, issued_at, expires_at, family_expires_at, used_at, revoked_at)
+   SELECT md5(random()::text) || md5(random()::text), md5(random()::text), NULL,
+     'background-client', 'background-user-' || (i % 5000), ARRAY['openid', 'offline_access'],
+     $2, $2, $3, $3, CASE WHEN i % 3 = 0 THEN $2::bigint END, NULL
+   FROM generate_series(1, $1::int) AS i`,
+  `INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, scope,
+     code_challenge, code_challenge_method, nonce, auth_time, max_age_requested, session_id,
+     expires_at, consumed_at)
+   SELECT md5(random()::text) || md5(random()::text), 'background-client',
+     'background-user-' || (i % 5000), 'https://background.example/cb', ARRAY['openid'],
+     md5(random()::text), 'S256', NULL, $2, false, NULL, $3, $2
+   FROM generate_series(1, $1::int) AS i`,
+  `INSERT INTO revoked_access_tokens (jti, expires_at)
+   SELECT gen_random_uuid()::text, $3 FROM generate_series(1, $1::int) AS i`,
+];
+
+const COUNT = `SELECT
+  (SELECT count(*) FROM refresh_tokens) AS refresh_tokens,
+  (SELECT count(*) FROM authorization_codes) AS authorization_codes,
+  (SELECT count(*) FROM revoked_access_tokens) AS revoked_access_tokens`;
+
+/**
+ * Adds `count` background rows to each table, refreshes the planner's statistics (as autovacuum
+ * or a maintenance job would), and answers how many rows each table holds now.
+ */
+export async function addBackgroundRows(
+  database: BenchDatabase,
+  count: number,
+): Promise<StoredRows> {
+  const now = Date.now();
+  const expires = now + 30 * DAY;
+
+  if (database.engine === 'sqlite') {
+    const db = new Database(database.url.slice('sqlite:'.length));
+    try {
+      db.pragma('busy_timeout = 30000');
+      if (count > 0) for (const text of SQLITE) db.prepare(text).run({ n: count, now, expires });
+      db.exec('ANALYZE');
+      return toCounts(db.prepare(COUNT).get() as Record<string, unknown>);
+    } finally {
+      db.close();
+    }
+  }
+
+  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  try {
+    if (count > 0) for (const text of POSTGRES) await sql.unsafe(text, [count, now, expires]);
+    await sql`ANALYZE refresh_tokens, authorization_codes, revoked_access_tokens`;
+    const [row] = await sql.unsafe(COUNT);
+    return toCounts(row);
+  } finally {
+    await sql.end();
+  }
+}
+
+function toCounts(row: Record<string, unknown>): StoredRows {
+  return {
+    refresh_tokens: Number(row.refresh_tokens),
+    authorization_codes: Number(row.authorization_codes),
+    revoked_access_tokens: Number(row.revoked_access_tokens),
+  };
+}
