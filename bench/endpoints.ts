@@ -44,7 +44,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
   jwks: { name: 'jwks', label: '`GET` JWKS', baselines: ['bare', 'oidc-provider'] },
   authorize: {
     name: 'authorize',
-    label: '`GET` authorize (signed in, consent remembered: 302)',
+    label: '`GET` authorize (signed in, consent remembered: redirect)',
     baselines: [],
   },
   authorization_code: {
@@ -89,7 +89,8 @@ export interface RequestShape {
   headers: Record<string, string>;
   /** The body, or for single-use credentials the body built around one. */
   body?: string | ((credential: string) => string);
-  expectStatus: number;
+  /** The statuses that count as success. */
+  expectStatus: number[];
   expectLocation?: string;
 }
 
@@ -113,7 +114,7 @@ function tokenRequest(
     method: 'POST',
     headers: { 'content-type': FORM, authorization },
     body,
-    expectStatus: 200,
+    expectStatus: [200],
   };
 }
 
@@ -131,7 +132,7 @@ function authlyRequest(endpoint: EndpointName, ctx: TargetContext): RequestShape
     url: `${ctx.url}${path}`,
     method: 'GET',
     headers,
-    expectStatus: 200,
+    expectStatus: [200],
   });
   const token = `${ctx.url}/token`;
 
@@ -153,7 +154,8 @@ function authlyRequest(endpoint: EndpointName, ctx: TargetContext): RequestShape
       });
       return {
         ...get(`/authorize?${query}`, { cookie: `authly_session=${ctx.sessionCookie}` }),
-        expectStatus: 302,
+        // RFC 6749 §4.1.2 names 302 as the example; a 303 is as good (and what a POST needs).
+        expectStatus: [302, 303],
         expectLocation: 'code=',
       };
     }
@@ -198,7 +200,7 @@ function oidcProviderRequest(endpoint: EndpointName, ctx: TargetContext): Reques
     url: `${ctx.url}${path}`,
     method: 'GET',
     headers: {},
-    expectStatus: 200,
+    expectStatus: [200],
   });
 
   switch (endpoint) {

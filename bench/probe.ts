@@ -62,7 +62,7 @@ export async function probe(
   } catch {
     // Redirects and error pages are not JSON.
   }
-  if (response.status !== shape.expectStatus) {
+  if (!shape.expectStatus.includes(response.status)) {
     const error = json?.error ? ` ${json.error}: ${json.error_description ?? ''}` : '';
     return { ok: false, problem: `status ${response.status}${error}`.trim() };
   }

@@ -44,7 +44,7 @@ function runJob(job: LoadJob, onProgress?: (responses: number, elapsed: number) 
     const checkLocation = job.expectLocation
       ? {
           onResponse: (code: number, _body: string, _c: unknown, headers: Headers) => {
-            if (code !== job.expectStatus) return;
+            if (!job.expectStatus.includes(code)) return;
             const location = String(headers.location ?? headers.Location ?? '');
             if (!location.includes(job.expectLocation as string)) wrongLocation++;
           },
@@ -95,7 +95,7 @@ function runJob(job: LoadJob, onProgress?: (responses: number, elapsed: number) 
       responses++;
       lastResponseAt = performance.now();
       latencies.record(ms);
-      if (code === job.expectStatus) successes++;
+      if (job.expectStatus.includes(code)) successes++;
       else status[code] = (status[code] ?? 0) + 1;
     });
     const progress = setInterval(

@@ -18,8 +18,8 @@ export interface LoadJob {
   bodies?: string[];
   connections: number;
   durationSeconds: number;
-  /** The status that counts as success (200, or 302 for /authorize). */
-  expectStatus: number;
+  /** The statuses that count as success (200, or a redirect for /authorize). */
+  expectStatus: number[];
   /** For redirects: the Location must contain this (a `code=`, not an `error=`). */
   expectLocation?: string;
   /** Caps the request rate (requests/s), for a probe that runs beside a main load. */
