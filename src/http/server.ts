@@ -5,9 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { registerAuthorize } from '../oauth/endpoints/authorize.js';
+import { registerConsent } from '../oauth/endpoints/consent.js';
 import { registerDiscovery } from '../oauth/endpoints/discovery.js';
+import { registerEndSession } from '../oauth/endpoints/end-session.js';
 import { registerHealth } from '../oauth/endpoints/health.js';
 import { registerJwks } from '../oauth/endpoints/jwks.js';
+import { registerLogin } from '../oauth/endpoints/login.js';
 import { registerIntrospect } from '../oauth/endpoints/introspect.js';
 import { registerRevoke } from '../oauth/endpoints/revoke.js';
 import { registerToken } from '../oauth/endpoints/token.js';
@@ -41,6 +45,10 @@ export const ROUTES: RouteModule[] = [
   registerRevoke,
   registerIntrospect,
   registerUserinfo,
+  registerAuthorize,
+  registerLogin,
+  registerConsent,
+  registerEndSession,
 ];
 
 /** Builds the server (not yet listening). */
