@@ -40,7 +40,7 @@ const SQLITE = [
    SELECT lower(hex(randomblob(16))), :expires FROM n`,
 ];
 
-/** The same for PostgreSQL, over generate_series. */
+/** The same for PostgreSQL, over generate_series: $1 rows, $2 now, $3 expiry. */
 const POSTGRES = [
   `INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, client_id, user_id, scope,
      auth_time, issued_at, expires_at, family_expires_at, used_at, revoked_at)
@@ -55,8 +55,10 @@ const POSTGRES = [
      'background-user-' || (i % 5000), 'https://background.example/cb', ARRAY['openid'],
      md5(random()::text), 'S256', NULL, $2, false, NULL, $3, $2
    FROM generate_series(1, $1::int) AS i`,
+  // $2 is unused here but must still have a type.
   `INSERT INTO revoked_access_tokens (jti, expires_at)
-   SELECT gen_random_uuid()::text, $3 FROM generate_series(1, $1::int) AS i`,
+   SELECT gen_random_uuid()::text, $3 FROM generate_series(1, $1::int) AS i
+   WHERE $2::bigint IS NOT NULL`,
 ];
 
 const COUNT = `SELECT
