@@ -26,6 +26,7 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border:1px solid #ccc
 text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f3f4f6}
 .charts{display:flex;flex-wrap:wrap;gap:8px}svg text{font-size:11px;fill:#333}
 svg .title{font-size:13px;font-weight:600}svg .grid{stroke:#e5e7eb}svg .legend{font-size:11px}
+.facts td{text-align:left}
 .note{background:#fffbeb;border:1px solid #fcd34d;padding:.5rem 1rem}code{font-size:90%}`;
 
 /** Inline Markdown of the tables: `code` only. */
@@ -99,12 +100,13 @@ export function htmlReport(results: BenchResults): string {
 <title>Authly benchmark ${escapeHtml(results.date)}</title>
 <style>${STYLE}</style></head><body>
 <h1>Authly benchmark — ${escapeHtml(results.engine)}</h1>
-<table>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<table class="facts">${facts.map(([k, v]) => `<tr><th>${k}</th><td>${escapeHtml(v)}</td></tr>`)
+  .join('')}</table>
 ${results.notes.map((n) => `<p class="note">${inline(n)}</p>`).join('\n')}
 <h2>Throughput and p95 against connections</h2>
 ${charts(results)}
 <h2>Tables</h2>
-${tablesHtml(markdownTables(results))}
+${tablesHtml(markdownTables(results, false))}
 </body></html>
 `;
 }

@@ -31,12 +31,12 @@ function performanceRow(label: string, endpoint: EndpointResult, target: Target,
   return [label, ...runs.map(rateCell), ms(last.latencyMs.p95), percent(last.errorRate)];
 }
 
-/** Every table of a run, in Markdown. */
-export function markdownTables(results: BenchResults): string {
+/** Every table of a run, in Markdown, after a paragraph on how it was made (unless left out). */
+export function markdownTables(results: BenchResults, withPreface = true): string {
   const levels = results.connections;
   const top = levels[levels.length - 1];
   const headings = ['endpoint', ...connectionHeadings(levels), `p95 at ${top}`, `errors at ${top}`];
-  const parts: string[] = [];
+  const parts: string[] = withPreface ? [preface(results)] : [];
 
   parts.push(`### Authly (${results.engine}, ${results.workers} worker(s))\n`);
   parts.push(
@@ -88,6 +88,17 @@ export function markdownTables(results: BenchResults): string {
     parts.push('\n\\* the pre-minted codes or refresh tokens ran out before the duration ended');
   }
   return `${parts.join('\n')}\n`;
+}
+
+/** Where, when and how: what a reader needs before any figure. */
+function preface(results: BenchResults): string {
+  const m = results.machine;
+  return [
+    `Measured ${results.date} at commit ${results.commit} with \`${results.command}\`, on`,
+    `${m.cpus} × ${m.cpuModel} (${m.memoryGiB} GiB), Node.js ${m.node}; ${results.durability}.`,
+    `Each figure: ${results.durationSeconds} s of load after ${results.warmupSeconds} s of`,
+    `warm-up. ${results.notes.join(' ')}\n`,
+  ].join(' ');
 }
 
 function passwordTable(results: BenchResults): string {
