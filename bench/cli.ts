@@ -54,8 +54,12 @@ function runInfo(options: BenchOptions, args: string[]): Omit<RunInfo, 'engine' 
         'ratios measured in the same run compare.',
       'Latency is each response’s own time as the load generator saw it (mean and nearest-rank ' +
         'percentiles over every response); requests/s counts successful responses only.',
-      `Bare node:http runs with as many processes as Authly (${options.workers}); oidc-provider ` +
-        'runs in one process with its state in an unbounded in-memory Map.',
+      ...(options.baselines
+        ? [
+            `Bare node:http runs with as many processes as Authly (${options.workers}); ` +
+              'oidc-provider runs in one process with its state in an unbounded in-memory Map.',
+          ]
+        : []),
       `Authly logs at ${options.logLevel} (one line per request at info) to /dev/null.`,
     ],
   };

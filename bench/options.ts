@@ -2,6 +2,7 @@
  * The benchmark's command line (`npm run bench -- …`, `authly bench …`), parsed with node:util in
  * strict mode. A mistake is a BenchUsageError: one line, exit code 2.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENDPOINT_NAMES, type EndpointName } from './endpoints.js';
 
@@ -24,6 +25,8 @@ export interface BenchOptions {
   /** Folder for the JSON and HTML results. */
   out: string;
   logLevel: string;
+  /** Folder for V8 CPU profiles of the Authly processes, or null. */
+  cpuProfileDir: string | null;
   /** DATABASE_URL: PostgreSQL when it names a server, else SQLite in a temporary folder. */
   databaseUrl: string | null;
 }
@@ -56,6 +59,7 @@ Options:
   --quick                Short run for smoke tests (the defaults marked --quick)
   --out <dir>            Where results go (default bench/results)
   --log-level <level>    Authly's AUTHLY_LOG_LEVEL (default info, as deployed; logs go nowhere)
+  --cpu-prof <dir>       Write a V8 CPU profile of each Authly process there (for flame graphs)
   -h, --help             Show this help
 
 Examples:
@@ -109,6 +113,7 @@ export function parseBenchArgs(args: string[], env = process.env): BenchOptions 
         quick: { type: 'boolean' },
         out: { type: 'string' },
         'log-level': { type: 'string' },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -144,6 +149,7 @@ export function parseBenchArgs(args: string[], env = process.env): BenchOptions 
     quick: values.quick ?? false,
     out: values.out ?? 'bench/results',
     logLevel: values['log-level'] ?? 'info',
+    cpuProfileDir: values['cpu-prof'] ? resolve(values['cpu-prof']) : null,
     databaseUrl,
   };
 }

@@ -29,6 +29,8 @@ export interface ChildOptions {
   env?: NodeJS.ProcessEnv;
   /** Show the child's stderr (for a child whose errors matter to the person running). */
   showErrors?: boolean;
+  /** Node.js options for the child (and, through node:cluster, its workers). */
+  execArgv?: string[];
 }
 
 /** Forks the compiled module `entry` and waits for its `{ type: 'ready' }` message. */
@@ -37,6 +39,7 @@ export async function startChild(entry: URL, options: ChildOptions = {}): Promis
     env: options.env ?? process.env,
     stdio: ['ignore', 'ignore', options.showErrors ? 'inherit' : 'ignore', 'ipc'],
     serialization: 'advanced',
+    execArgv: options.execArgv ?? process.execArgv,
   });
   const handle = wrap(child);
   try {

@@ -70,6 +70,7 @@ export async function runSuite(options: BenchOptions, progress: ProgressBar): Pr
       databaseUrl: database.url,
       workers: options.workers,
       logLevel: options.logLevel,
+      cpuProfileDir: options.cpuProfileDir ?? undefined,
     }));
     running.load = await LoadGenerator.start();
     if (options.baselines) {

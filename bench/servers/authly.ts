@@ -6,6 +6,8 @@ export interface AuthlyOptions {
   databaseUrl: string;
   workers: number;
   logLevel: string;
+  /** Write V8 CPU profiles of every Authly process into this folder (node --cpu-prof). */
+  cpuProfileDir?: string;
 }
 
 /** A running Authly. */
@@ -30,6 +32,7 @@ export async function startAuthly(options: AuthlyOptions): Promise<AuthlyServer>
       AUTHLY_LOG_LEVEL: options.logLevel,
     },
     showErrors: true,
+    execArgv: options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [],
   });
   return { url, stop: () => child.stop() };
 }
