@@ -15,8 +15,11 @@ export type Supplier = (count: number) => Promise<string[]>;
 
 /** The rate assumed before any has been seen, for the first batch of credentials. */
 const FIRST_GUESS_PER_SECOND = 3000;
-/** Headroom over the fastest rate seen, since more connections may go faster. */
-const HEADROOM = 1.5;
+/**
+ * Headroom over the fastest rate seen: more connections may go faster, and the warm-up, which
+ * sets the first estimate, runs before the JIT has done its work.
+ */
+const HEADROOM = 2;
 /** Never mint more than this for one load (memory of the load generator). */
 const MOST_CREDENTIALS = 600_000;
 
