@@ -57,9 +57,12 @@ function runJob(job: LoadJob, onProgress?: (responses: number, elapsed: number) 
         connections: job.connections,
         duration: job.durationSeconds,
         // Each connection builds one request ahead of what it sends: keep that many in reserve.
+        // (With `amount` set, autocannon ignores `duration`: the timer below stops the run.)
         amount: bodies ? Math.max(job.connections, bodies.length - 2 * job.connections) : undefined,
         overallRate: job.overallRate,
         timeout: TIMEOUT_SECONDS,
+        // A stop takes effect at the next sample: sample often, so that a run ends on time.
+        sampleInt: 100,
         requests: [
           {
             method: job.method,
@@ -72,6 +75,7 @@ function runJob(job: LoadJob, onProgress?: (responses: number, elapsed: number) 
       },
       (error, result) => {
         clearInterval(progress);
+        clearTimeout(timer);
         if (error) return reject(error);
 
         const seconds = Math.max(1e-6, (lastResponseAt - startedAt) / 1000);
@@ -86,7 +90,7 @@ function runJob(job: LoadJob, onProgress?: (responses: number, elapsed: number) 
           errorRate: attempts === 0 ? 1 : (attempts - ok) / attempts,
           errors: { status, wrongLocation, socket: result.errors, timeouts: result.timeouts },
           latencyMs: latencies.summary(),
-          exhausted: bodies !== undefined && seconds < job.durationSeconds * 0.95,
+          exhausted: bodies !== undefined && !timedOut,
         });
       },
     );
@@ -98,6 +102,11 @@ function runJob(job: LoadJob, onProgress?: (responses: number, elapsed: number) 
       if (job.expectStatus.includes(code)) successes++;
       else status[code] = (status[code] ?? 0) + 1;
     });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      instance.stop();
+    }, job.durationSeconds * 1000);
     const progress = setInterval(
       () => onProgress?.(responses, (performance.now() - startedAt) / 1000),
       PROGRESS_MS,

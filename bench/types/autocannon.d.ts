@@ -30,6 +30,8 @@ declare module 'autocannon' {
     amount?: number;
     overallRate?: number;
     timeout?: number;
+    /** Milliseconds between samples; a stop takes effect at the next sample. */
+    sampleInt?: number;
     method?: string;
     headers?: Record<string, string>;
     body?: string;
