@@ -1,4 +1,7 @@
-/** Saves a run's results: <out>/<date>-<engine>[-quick].json and the HTML report beside it. */
+/**
+ * Saves a run's results: <out>/<date>-<engine>[-w<workers>][-quick].json and the HTML report
+ * beside it. A later run of the same kind on the same day replaces the earlier one.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BenchResults } from '../results.js';
@@ -8,7 +11,9 @@ import { htmlReport } from './html.js';
 export function writeResults(results: BenchResults, out: string): { json: string; html: string } {
   mkdirSync(out, { recursive: true });
   const day = results.date.slice(0, 10);
-  const base = join(resolve(out), `${day}-${results.engine}${results.quick ? '-quick' : ''}`);
+  const workers = results.workers > 1 ? `-w${results.workers}` : '';
+  const quick = results.quick ? '-quick' : '';
+  const base = join(resolve(out), `${day}-${results.engine}${workers}${quick}`);
   const json = `${base}.json`;
   const html = `${base}.html`;
   writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
