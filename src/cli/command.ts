@@ -16,15 +16,23 @@ export interface Command {
   help: string;
   /** Runs with the arguments that follow the command's name; answers the exit code. */
   run(args: string[]): Promise<number>;
+  /**
+   * The command reads `--help` itself (it forwards its arguments to another module); otherwise
+   * `authly` answers `--help` with `help` before the command runs.
+   */
+  handlesHelp?: boolean;
 }
 
 /** A group of subcommands: `authly user create|list`. */
 export interface CommandGroup {
   /** One line, for the listing in `authly --help`. */
   summary: string;
+  /** Example lines for the group's `--help`. */
+  example: string;
   subcommands: Record<string, Command>;
 }
 
+/** Whether an entry of the command table runs itself or holds subcommands. */
 export function isCommand(entry: Command | CommandGroup): entry is Command {
   return 'run' in entry;
 }

@@ -5,15 +5,18 @@
 import { loadConfig } from '../config/config.js';
 import { serve } from '../serve.js';
 import { parseCommandArgs } from './args.js';
-import { EXIT_OK, UsageError, type Command } from './command.js';
+import { UsageError, type Command } from './command.js';
 
 export const serveCommand: Command = {
   summary: 'Start the authorization server',
   help: `Usage: authly serve [--port <n>] [--host <address>] [--workers <n>]
 
 Starts the authorization server and runs until it receives SIGINT (Ctrl-C) or SIGTERM, then
-finishes the requests in flight and exits with code 0. Pending database migrations are applied
-first, and the first signing keys are created when the database has none.
+stops taking connections, finishes the requests in flight (for up to 10 seconds) and exits with
+code 0. Pending database migrations are applied first, and the first signing keys are created
+when the database has none. With more than one worker, a primary process does that once, then
+starts the workers; a worker that dies while serving is replaced, and one that cannot start
+stops them all (exit code 1).
 
 Options:
   --port <n>          TCP port to listen on (default: AUTHLY_PORT, else 8000)
@@ -40,21 +43,6 @@ Example:
       throw new UsageError('--host is empty');
     }
 
-    const config = loadConfig(process.env, values);
-    const stopped = untilStopped();
-    await serve(config);
-    return stopped;
+    return serve(loadConfig(process.env, values));
   },
 };
-
-/**
- * Answers once the process is told to stop. serve() closes the server on the same signals; the
- * open server (or the cluster's workers) keeps the process alive until then.
- */
-function untilStopped(): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = () => resolve(EXIT_OK);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
