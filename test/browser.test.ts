@@ -161,12 +161,7 @@ describe('sign-in in a real browser', { skip }, () => {
         callback?.server.close();
       });
 
-      test('sign in, consent, code, tokens, userinfo; then SSO and logout', async (t) => {
-        // TODO(#3): remove once src/oauth/metadata.ts advertises the authorization endpoint.
-        if (config.serverMetadata().authorization_endpoint === undefined) {
-          t.skip('TODO(#3): discovery does not advertise authorization_endpoint yet');
-          return;
-        }
+      test('sign in, consent, code, tokens, userinfo; then SSO and logout', async () => {
         const context = await browser.newContext();
         try {
           const page = await context.newPage();
