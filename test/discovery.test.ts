@@ -126,6 +126,24 @@ describe('authly serve from an empty folder', () => {
     ]);
   });
 
+  test('conditional and HEAD requests of the documents', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/jwks.json']) {
+      const first = await fetch(`${issuer}${path}`);
+      const etag = first.headers.get('etag');
+      assert.match(etag ?? '', /^"[\w-]+"$/);
+      const again = await fetch(`${issuer}${path}`, { headers: { 'if-none-match': etag! } });
+      assert.equal(again.status, 304);
+      assert.equal(await again.text(), '');
+      const head = await fetch(`${issuer}${path}`, { method: 'HEAD' });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get('content-length'), String((await first.arrayBuffer()).byteLength));
+      // A query string falls through to the routes, which serve the same document.
+      const queried = await fetch(`${issuer}${path}?x=1`);
+      assert.equal(queried.status, 200);
+      assert.equal(await queried.text(), await (await fetch(`${issuer}${path}`)).text());
+    }
+  });
+
   test('the JWKS holds public signing keys only', async () => {
     const response = await fetch(`${issuer}/.well-known/jwks.json`);
     assert.equal(response.status, 200);

@@ -29,3 +29,15 @@ export function createLogger(level: LogLevel): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
   });
 }
+
+/**
+ * A logger on the same destination and level as `logger`, without redaction, for the one line
+ * per request: that line is built from fixed, non-secret fields (method, route, status, duration,
+ * client id, error code), and skipping the redaction walk makes it about half as costly.
+ */
+export function requestLineLogger(logger: Logger): Logger {
+  return pino(
+    { level: logger.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    (logger as unknown as Record<symbol, pino.DestinationStream>)[pino.symbols.streamSym],
+  );
+}

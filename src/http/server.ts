@@ -3,21 +3,24 @@
  * request), the form parser, the error handler, and every route module registered in order.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { registerAuthorize } from '../oauth/endpoints/authorize.js';
 import { registerConsent } from '../oauth/endpoints/consent.js';
-import { registerDiscovery } from '../oauth/endpoints/discovery.js';
+import { discoveryDocuments, registerDiscovery } from '../oauth/endpoints/discovery.js';
 import { registerEndSession } from '../oauth/endpoints/end-session.js';
 import { registerHealth } from '../oauth/endpoints/health.js';
-import { registerJwks } from '../oauth/endpoints/jwks.js';
+import { jwksDocument, registerJwks } from '../oauth/endpoints/jwks.js';
 import { registerLogin } from '../oauth/endpoints/login.js';
 import { registerIntrospect } from '../oauth/endpoints/introspect.js';
 import { registerRevoke } from '../oauth/endpoints/revoke.js';
 import { registerToken } from '../oauth/endpoints/token.js';
 import { registerUserinfo } from '../oauth/endpoints/userinfo.js';
 import { handleClientError, handleError, registerFallbacks } from './errors.js';
+import { requestLineLogger } from './logger.js';
 import { FORM_TYPE, parseFormBody } from './params.js';
+import { staticDocuments } from './static-documents.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -53,6 +56,13 @@ export const ROUTES: RouteModule[] = [
 
 /** Builds the server (not yet listening). */
 export function buildServer(ctx: AppContext): FastifyInstance {
+  const requestLog = requestLineLogger(ctx.logger);
+  const answerStatic = staticDocuments(
+    [...discoveryDocuments(ctx), jwksDocument(ctx)],
+    (method, endpoint, status, ms) =>
+      requestLog.info({ method, endpoint, status, ms: Math.round(ms * 100) / 100 }, 'request'),
+  );
+
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by the one written in onResponse below.
@@ -65,18 +75,30 @@ export function buildServer(ctx: AppContext): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true },
     clientErrorHandler: handleClientError,
     frameworkErrors: handleError,
+    // The node:http server Fastify would make, with the public documents answered first.
+    serverFactory: (handler, options) => {
+      const server = createServer((req, res) => {
+        if (!answerStatic(req, res)) handler(req, res);
+      });
+      // The timeouts Fastify sets on a server it makes itself (its defaults, filled in by now).
+      server.keepAliveTimeout = Number(options.keepAliveTimeout);
+      server.requestTimeout = Number(options.requestTimeout);
+      return server;
+    },
   });
 
   app.addContentTypeParser(FORM_TYPE, { parseAs: 'buffer' }, parseFormBody);
 
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
+  app.addHook('onResponse', (request, reply, done) => {
+    requestLog.info(
       {
+        reqId: request.id,
         method: request.method,
         endpoint: request.routeOptions.url ?? request.url.split('?')[0],
         status: reply.statusCode,
@@ -86,6 +108,7 @@ export function buildServer(ctx: AppContext): FastifyInstance {
       },
       'request',
     );
+    done();
   });
 
   app.setErrorHandler(handleError);

@@ -1,0 +1,75 @@
+/**
+ * The public documents (discovery metadata, JWKS) answered straight from node:http, before
+ * Fastify sees the request. They are the most requested URLs of an authorization server, fixed
+ * bytes that change only with the configuration or a key rotation, and need none of what the
+ * framework adds (parsing, hooks, error handling): going around it makes them about as cheap as a
+ * bare node:http server (see the benchmark). Anything other than a plain GET or HEAD of the exact
+ * path, such as a query string or another method, falls through to Fastify's routes.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** A document served from memory. */
+export interface StaticDocument {
+  path: string;
+  contentType: string;
+  cacheControl: string;
+  /** The current bytes; called per request, so it must be cheap (a cached string). */
+  body: () => string;
+}
+
+/** What the fast path reports of each request it answered, for the request log line. */
+export type StaticRequestLog = (method: string, path: string, status: number, ms: number) => void;
+
+interface Prepared {
+  source: string;
+  body: Buffer;
+  etag: string;
+}
+
+/** Headers every response of Authly carries (see the onSend hook in server.ts). */
+const COMMON_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+
+/**
+ * A request listener that answers the documents and returns true, or returns false and leaves
+ * the request alone. Conditional requests (If-None-Match) get 304 against a strong ETag.
+ */
+export function staticDocuments(documents: StaticDocument[], log: StaticRequestLog) {
+  const byPath = new Map(documents.map((doc) => [doc.path, doc]));
+  const prepared = new Map<string, Prepared>();
+
+  function current(doc: StaticDocument): Prepared {
+    const source = doc.body();
+    const cached = prepared.get(doc.path);
+    if (cached && cached.source === source) return cached;
+    const body = Buffer.from(source);
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+    const fresh = { source, body, etag };
+    prepared.set(doc.path, fresh);
+    return fresh;
+  }
+
+  return function answer(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const doc = byPath.get(req.url ?? '');
+    if (!doc) return false;
+
+    const started = performance.now();
+    const { body, etag } = current(doc);
+    const notModified = req.headers['if-none-match'] === etag;
+    const status = notModified ? 304 : 200;
+    const headers: Record<string, string | number> = {
+      'content-type': doc.contentType,
+      'cache-control': doc.cacheControl,
+      etag,
+      'access-control-allow-origin': '*',
+      ...COMMON_HEADERS,
+    };
+    if (!notModified) headers['content-length'] = body.length;
+    res.writeHead(status, headers);
+    if (notModified || req.method === 'HEAD') res.end();
+    else res.end(body);
+    log(req.method, doc.path, status, performance.now() - started);
+    return true;
+  };
+}
