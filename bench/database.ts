@@ -61,8 +61,12 @@ export async function describeDurability(database: BenchDatabase): Promise<strin
     try {
       const mode = db.pragma('journal_mode', { simple: true });
       const version = db.prepare('SELECT sqlite_version()').pluck().get();
-      // The store sets synchronous=FULL on each connection it opens; a pragma is per connection.
-      return `SQLite ${version}, journal_mode=${mode}, synchronous=FULL (set by the store)`;
+      // A pragma is per connection: the store's writer sets NORMAL on its own and syncs the WAL
+      // file itself after each group commit, before answering (src/store/sqlite/writer.ts).
+      return (
+        `SQLite ${version}, journal_mode=${mode}, group commits made durable by an fdatasync ` +
+        'of the WAL file before any answer (as synchronous=FULL)'
+      );
     } finally {
       db.close();
     }

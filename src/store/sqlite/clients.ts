@@ -1,10 +1,11 @@
 import { toStoreConflict } from '../errors.js';
 import type { ClientRepository, NewClient } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { json, toClient, type Row } from './rows.js';
 
 /** OAuth clients on SQLite; their lists (redirect URIs, grant types, scopes) are JSON text. */
-export function sqliteClients(db: Db): ClientRepository {
+export function sqliteClients(db: Db, writer: Writer): ClientRepository {
   const insert = statement(
     db,
     `INSERT INTO clients (client_id, name, secret_hash, redirect_uris, grant_types, scopes,
@@ -29,7 +30,7 @@ export function sqliteClients(db: Db): ClientRepository {
   return {
     async create(client: NewClient) {
       try {
-        const row = insert().get({
+        const row = await writer.write(() => insert().get({
           clientId: client.clientId,
           name: client.name,
           secretHash: client.secretHash,
@@ -39,7 +40,7 @@ export function sqliteClients(db: Db): ClientRepository {
           authMethod: client.authMethod,
           isPublic: client.isPublic ? 1 : 0,
           createdAt: Date.now(),
-        });
+        }));
         return toClient(row as Row);
       } catch (error) {
         throw toStoreConflict(error, 'client');
@@ -56,7 +57,7 @@ export function sqliteClients(db: Db): ClientRepository {
     },
 
     async delete(clientId) {
-      return removeAll.immediate(clientId);
+      return writer.write(() => removeAll(clientId));
     },
   };
 }

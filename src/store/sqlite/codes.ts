@@ -1,10 +1,11 @@
 import { toStoreConflict } from '../errors.js';
 import type { AuthorizationCodeRepository, ConsumeCodeResult } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { json, ms, toCode, type Row } from './rows.js';
 
 /** Authorization codes on SQLite. */
-export function sqliteCodes(db: Db): AuthorizationCodeRepository {
+export function sqliteCodes(db: Db, writer: Writer): AuthorizationCodeRepository {
   const insert = statement(
     db,
     `INSERT INTO authorization_codes (code_hash, client_id, user_id, redirect_uri, scope,
@@ -32,7 +33,7 @@ export function sqliteCodes(db: Db): AuthorizationCodeRepository {
   return {
     async create(code) {
       try {
-        insert().run({
+        const params = {
           codeHash: code.codeHash,
           clientId: code.clientId,
           userId: code.userId,
@@ -45,14 +46,17 @@ export function sqliteCodes(db: Db): AuthorizationCodeRepository {
           maxAgeRequested: code.maxAgeRequested ? 1 : 0,
           sessionId: code.sessionId,
           expiresAt: ms(code.expiresAt),
-        });
+        };
+        await writer.write(() => insert().run(params));
       } catch (error) {
         throw toStoreConflict(error, 'authorization code');
       }
     },
 
     async consume(codeHash, now): Promise<ConsumeCodeResult> {
-      const spent = consume().get(ms(now), codeHash) as Row | undefined;
+      const spent = (await writer.write(() => consume().get(ms(now), codeHash))) as
+        | Row
+        | undefined;
       if (spent) return { status: 'consumed', code: toCode(spent) };
 
       const existing = byHash().get(codeHash) as Row | undefined;
@@ -60,11 +64,11 @@ export function sqliteCodes(db: Db): AuthorizationCodeRepository {
     },
 
     async recordIssued(codeHash, { jti, jtiExpiresAt, familyId }) {
-      issued().run(jti, ms(jtiExpiresAt), familyId, codeHash);
+      await writer.write(() => issued().run(jti, ms(jtiExpiresAt), familyId, codeHash));
     },
 
     async deleteExpired(now) {
-      return expired().run(ms(now)).changes;
+      return (await writer.write(() => expired().run(ms(now)))).changes;
     },
   };
 }

@@ -1,9 +1,10 @@
 import type { ConsentRepository } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { json, ms, toConsent, type Row } from './rows.js';
 
 /** Consents on SQLite: one row per user and client holding every scope granted so far. */
-export function sqliteConsents(db: Db): ConsentRepository {
+export function sqliteConsents(db: Db, writer: Writer): ConsentRepository {
   const find = statement(db, 'SELECT * FROM consents WHERE user_id = ? AND client_id = ?');
   const upsert = statement(
     db,
@@ -13,7 +14,8 @@ export function sqliteConsents(db: Db): ConsentRepository {
   );
   const remove = statement(db, 'DELETE FROM consents WHERE user_id = ? AND client_id = ?');
 
-  // Read and write under one write lock, so that two grants at once both keep their scopes.
+  // Read and write in one transaction of the writer, so that two grants at once both keep
+  // their scopes.
   const grant = db.transaction((userId: string, clientId: string, scope: string[], now: Date) => {
     const row = find().get(userId, clientId) as Row | undefined;
     const granted = row ? toConsent(row).scope : [];
@@ -23,7 +25,7 @@ export function sqliteConsents(db: Db): ConsentRepository {
 
   return {
     async grant(userId, clientId, scope, now) {
-      grant.immediate(userId, clientId, scope, now);
+      await writer.write(() => grant(userId, clientId, scope, now));
     },
 
     async find(userId, clientId) {
@@ -32,7 +34,7 @@ export function sqliteConsents(db: Db): ConsentRepository {
     },
 
     async revoke(userId, clientId) {
-      remove().run(userId, clientId);
+      await writer.write(() => remove().run(userId, clientId));
     },
   };
 }

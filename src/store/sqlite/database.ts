@@ -14,7 +14,8 @@ const BUSY_TIMEOUT_MS = 5000;
 /**
  * Opens (creating if needed) the database file and its folder, with the settings every
  * connection needs: WAL so that readers never block the writer, synchronous FULL so that a
- * commit survives a power cut, and foreign keys, which SQLite leaves off by default.
+ * commit survives a power cut (the store's writer then takes over that sync, see ./writer.ts),
+ * and foreign keys, which SQLite leaves off by default.
  */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -1,6 +1,7 @@
 import { toStoreConflict } from '../errors.js';
 import type { SigningKey, SigningKeyRepository } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { json, ms, toSigningKey, type Row } from './rows.js';
 
 const COLUMNS = `(kid, alg, use, public_jwk, private_key, encrypted, created_at, retired_at,
@@ -8,7 +9,7 @@ const COLUMNS = `(kid, alg, use, public_jwk, private_key, encrypted, created_at,
   @retiredAt, @expiresAt)`;
 
 /** Signing keys on SQLite. At most one active (unretired) key per alg, by a unique index. */
-export function sqliteKeys(db: Db): SigningKeyRepository {
+export function sqliteKeys(db: Db, writer: Writer): SigningKeyRepository {
   const insert = statement(db, `INSERT INTO signing_keys ${COLUMNS}`);
   // The partial unique index turns a second "first key" into a no-op rather than an error.
   const insertIfFirst = statement(db, `INSERT INTO signing_keys ${COLUMNS} ON CONFLICT DO NOTHING`);
@@ -48,7 +49,7 @@ export function sqliteKeys(db: Db): SigningKeyRepository {
 
     async create(key) {
       try {
-        insert().run(params(key));
+        await writer.write(() => insert().run(params(key)));
       } catch (error) {
         throw toStoreConflict(error, 'signing key');
       }
@@ -56,14 +57,14 @@ export function sqliteKeys(db: Db): SigningKeyRepository {
 
     async rotate(key, retireExpiresAt, now) {
       try {
-        rotate.immediate(key, retireExpiresAt, now);
+        await writer.write(() => rotate(key, retireExpiresAt, now));
       } catch (error) {
         throw toStoreConflict(error, 'signing key');
       }
     },
 
     async ensureInitial(keys) {
-      return ensureInitial.immediate(keys);
+      return writer.write(() => ensureInitial(keys));
     },
   };
 }

@@ -1,13 +1,15 @@
 import { toStoreConflict } from '../errors.js';
 import type { NewRefreshToken, RefreshTokenRepository, RotateResult } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { json, ms, toRefreshToken, type Row } from './rows.js';
 
 /**
- * Refresh tokens on SQLite. A rotation runs in one IMMEDIATE transaction, so that it holds the
- * write lock from its first statement and no other process can spend the same token meanwhile.
+ * Refresh tokens on SQLite. A rotation runs inside the writer's IMMEDIATE transaction, so that
+ * it holds the write lock from its first statement and no other process can spend the same token
+ * meanwhile.
  */
-export function sqliteRefreshTokens(db: Db): RefreshTokenRepository {
+export function sqliteRefreshTokens(db: Db, writer: Writer): RefreshTokenRepository {
   const insert = statement(
     db,
     `INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, client_id, user_id, scope,
@@ -72,7 +74,7 @@ export function sqliteRefreshTokens(db: Db): RefreshTokenRepository {
   return {
     async create(token) {
       try {
-        store(token);
+        await writer.write(() => store(token));
       } catch (error) {
         throw toStoreConflict(error, 'refresh token');
       }
@@ -85,18 +87,18 @@ export function sqliteRefreshTokens(db: Db): RefreshTokenRepository {
 
     async rotate(tokenHash, next, now) {
       try {
-        return rotate.immediate(tokenHash, next, now);
+        return await writer.write(() => rotate(tokenHash, next, now));
       } catch (error) {
         throw toStoreConflict(error, 'refresh token');
       }
     },
 
     async revokeFamily(familyId, now) {
-      return revokeAll().run(ms(now), familyId).changes;
+      return (await writer.write(() => revokeAll().run(ms(now), familyId))).changes;
     },
 
     async deleteExpired(now) {
-      return expired().run(ms(now)).changes;
+      return (await writer.write(() => expired().run(ms(now)))).changes;
     },
   };
 }

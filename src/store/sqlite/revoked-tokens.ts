@@ -1,9 +1,10 @@
 import type { RevokedAccessTokenRepository } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { ms } from './rows.js';
 
 /** Revoked access-token ids on SQLite, kept until the token would have expired anyway. */
-export function sqliteRevokedTokens(db: Db): RevokedAccessTokenRepository {
+export function sqliteRevokedTokens(db: Db, writer: Writer): RevokedAccessTokenRepository {
   // Revoking twice keeps the later expiry, so that the denial never ends early.
   const insert = statement(
     db,
@@ -15,7 +16,7 @@ export function sqliteRevokedTokens(db: Db): RevokedAccessTokenRepository {
 
   return {
     async revoke(jti, expiresAt) {
-      insert().run(jti, ms(expiresAt));
+      await writer.write(() => insert().run(jti, ms(expiresAt)));
     },
 
     async isRevoked(jti) {
@@ -23,7 +24,7 @@ export function sqliteRevokedTokens(db: Db): RevokedAccessTokenRepository {
     },
 
     async deleteExpired(now) {
-      return expired().run(ms(now)).changes;
+      return (await writer.write(() => expired().run(ms(now)))).changes;
     },
   };
 }

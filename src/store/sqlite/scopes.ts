@@ -1,10 +1,11 @@
 import { toStoreConflict } from '../errors.js';
 import type { ScopeRepository } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { toScope, type Row } from './rows.js';
 
 /** Scopes on SQLite; the built-in ones come from the first migration. */
-export function sqliteScopes(db: Db): ScopeRepository {
+export function sqliteScopes(db: Db, writer: Writer): ScopeRepository {
   const insert = statement(
     db,
     'INSERT INTO scopes (name, description, built_in) VALUES (?, ?, 0) RETURNING *',
@@ -15,7 +16,8 @@ export function sqliteScopes(db: Db): ScopeRepository {
   return {
     async create(scope) {
       try {
-        return toScope(insert().get(scope.name, scope.description ?? null) as Row);
+        const row = await writer.write(() => insert().get(scope.name, scope.description ?? null));
+        return toScope(row as Row);
       } catch (error) {
         throw toStoreConflict(error, 'scope');
       }

@@ -1,10 +1,11 @@
 import { toStoreConflict } from '../errors.js';
 import type { LoginSessionRepository } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { ms, toSession, type Row } from './rows.js';
 
 /** Login sessions on SQLite, looked up by the hash of the cookie value. */
-export function sqliteSessions(db: Db): LoginSessionRepository {
+export function sqliteSessions(db: Db, writer: Writer): LoginSessionRepository {
   const insert = statement(
     db,
     'INSERT INTO login_sessions (id_hash, user_id, auth_time, expires_at) VALUES (?, ?, ?, ?)',
@@ -19,7 +20,8 @@ export function sqliteSessions(db: Db): LoginSessionRepository {
   return {
     async create(session) {
       try {
-        insert().run(session.idHash, session.userId, ms(session.authTime), ms(session.expiresAt));
+        const { idHash, userId, authTime, expiresAt } = session;
+        await writer.write(() => insert().run(idHash, userId, ms(authTime), ms(expiresAt)));
       } catch (error) {
         throw toStoreConflict(error, 'login session');
       }
@@ -31,11 +33,11 @@ export function sqliteSessions(db: Db): LoginSessionRepository {
     },
 
     async delete(idHash) {
-      remove().run(idHash);
+      await writer.write(() => remove().run(idHash));
     },
 
     async deleteExpired(now) {
-      return expired().run(ms(now)).changes;
+      return (await writer.write(() => expired().run(ms(now)))).changes;
     },
   };
 }

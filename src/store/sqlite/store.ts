@@ -12,11 +12,13 @@ import { sqliteRevokedTokens } from './revoked-tokens.js';
 import { sqliteScopes } from './scopes.js';
 import { sqliteSessions } from './sessions.js';
 import { sqliteUsers } from './users.js';
+import { Writer } from './writer.js';
 
 /**
- * The SQLite store on the file at `path`. better-sqlite3 is synchronous: each method finishes
- * before it yields, which is what makes single statements atomic within one process; across
- * processes SQLite's file lock and IMMEDIATE transactions do the same.
+ * The SQLite store on the file at `path`. better-sqlite3 is synchronous: each write runs whole
+ * inside a group commit of the writer (./writer.ts) before anything else runs, which is what makes
+ * it atomic within one process; across processes SQLite's file lock and the writer's IMMEDIATE
+ * transactions do the same. Reads run at once, outside the groups.
  */
 export function openSqliteStore(path: string): Store {
   let db: Db;
@@ -27,20 +29,24 @@ export function openSqliteStore(path: string): Store {
     throw new StoreUnavailable(`cannot open SQLite database ${path}: ${reason}`, { cause: error });
   }
 
+  const writer = new Writer(db, path === ':memory:' ? null : `${path}-wal`);
   return {
     engine: 'sqlite',
-    users: sqliteUsers(db),
-    clients: sqliteClients(db),
-    scopes: sqliteScopes(db),
-    codes: sqliteCodes(db),
-    refreshTokens: sqliteRefreshTokens(db),
-    revokedTokens: sqliteRevokedTokens(db),
-    sessions: sqliteSessions(db),
-    consents: sqliteConsents(db),
-    keys: sqliteKeys(db),
+    users: sqliteUsers(db, writer),
+    clients: sqliteClients(db, writer),
+    scopes: sqliteScopes(db, writer),
+    codes: sqliteCodes(db, writer),
+    refreshTokens: sqliteRefreshTokens(db, writer),
+    revokedTokens: sqliteRevokedTokens(db, writer),
+    sessions: sqliteSessions(db, writer),
+    consents: sqliteConsents(db, writer),
+    keys: sqliteKeys(db, writer),
 
     async migrate() {
-      return { applied: migrateSqlite(db, migrations) };
+      const applied = migrateSqlite(db, migrations);
+      // Migrations commit outside the writer's groups: make them durable the same way.
+      await writer.sync();
+      return { applied };
     },
 
     async ping() {
@@ -52,6 +58,7 @@ export function openSqliteStore(path: string): Store {
     },
 
     async close() {
+      writer.close();
       if (db.open) db.close();
     },
   };

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { toStoreConflict } from '../errors.js';
 import type { NewUser, User, UserRepository } from '../types.js';
 import { statement, type Db } from './database.js';
+import type { Writer } from './writer.js';
 import { ms, toUser, type Row } from './rows.js';
 
 /** Users on SQLite. */
-export function sqliteUsers(db: Db): UserRepository {
+export function sqliteUsers(db: Db, writer: Writer): UserRepository {
   const insert = statement(
     db,
     `INSERT INTO users (id, username, email, name, password_hash, is_admin, created_at)
@@ -38,7 +39,7 @@ export function sqliteUsers(db: Db): UserRepository {
   return {
     async create(user: NewUser): Promise<User> {
       try {
-        const row = insert().get({
+        const row = await writer.write(() => insert().get({
           id: randomUUID(),
           username: user.username,
           email: user.email ?? null,
@@ -46,7 +47,7 @@ export function sqliteUsers(db: Db): UserRepository {
           passwordHash: user.passwordHash,
           isAdmin: user.isAdmin ? 1 : 0,
           createdAt: Date.now(),
-        });
+        }));
         return toUser(row as Row);
       } catch (error) {
         throw toStoreConflict(error, 'user');
@@ -73,16 +74,18 @@ export function sqliteUsers(db: Db): UserRepository {
     },
 
     async recordFailedLogin(id, lockUntil) {
-      const row = failed().get(ms(lockUntil), id) as { failed_logins: number } | undefined;
+      const row = (await writer.write(() => failed().get(ms(lockUntil), id))) as
+        | { failed_logins: number }
+        | undefined;
       return row?.failed_logins ?? 0;
     },
 
     async recordSuccessfulLogin(id) {
-      succeeded().run(id);
+      await writer.write(() => succeeded().run(id));
     },
 
     async delete(id) {
-      return removeAll.immediate(id);
+      return writer.write(() => removeAll(id));
     },
   };
 }
