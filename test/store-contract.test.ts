@@ -309,6 +309,23 @@ for (const engine of testEngines()) {
         await assertConflict(again, 'client', 'client_id');
       });
 
+      test('writes made together: a conflict fails alone, the others are kept', async () => {
+        // Issued in one tick, so that the SQLite writer commits them as one group.
+        const taken = await newClient(store);
+        const clientIds = [unique('a'), taken.clientId, unique('b'), unique('c')];
+        const results = await Promise.allSettled(
+          clientIds.map((clientId) => newClient(store, { clientId })),
+        );
+        assert.deepEqual(
+          results.map((result) => result.status),
+          ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+        );
+        assert.ok((results[1] as PromiseRejectedResult).reason instanceof StoreConflict);
+        for (const clientId of [clientIds[0], clientIds[2], clientIds[3]]) {
+          assert.equal((await store.clients.find(clientId))?.clientId, clientId);
+        }
+      });
+
       test('list is ordered by client_id', async () => {
         const fresh = await freshStore(engine);
         try {
