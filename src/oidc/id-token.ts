@@ -4,7 +4,7 @@
  * userinfo rather than copied here (Core §5.4).
  */
 import type { AppContext } from '../context.js';
-import { halfHash, signJwt } from '../crypto/jwt.js';
+import { halfHash, signJwtOffLoop } from '../crypto/jwt.js';
 
 export interface IdTokenRequest {
   /** The user's id (`sub`). */
@@ -19,8 +19,8 @@ export interface IdTokenRequest {
   accessToken: string;
 }
 
-/** Signs an ID token for `request`. */
-export function issueIdToken(ctx: AppContext, request: IdTokenRequest): string {
+/** Signs an ID token for `request`, on the thread pool (RS256 is the costliest step of a grant). */
+export function issueIdToken(ctx: AppContext, request: IdTokenRequest): Promise<string> {
   const iat = Math.floor(ctx.clock().getTime() / 1000);
   const claims: Record<string, unknown> = {
     iss: ctx.config.issuer,
@@ -37,5 +37,5 @@ export function issueIdToken(ctx: AppContext, request: IdTokenRequest): string {
   if (request.nonce) claims.nonce = request.nonce;
 
   const { kid, key } = ctx.keys.signingKey('RS256');
-  return signJwt({ alg: 'RS256', kid, typ: 'JWT' }, claims, key);
+  return signJwtOffLoop({ alg: 'RS256', kid, typ: 'JWT' }, claims, key);
 }

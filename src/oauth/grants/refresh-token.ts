@@ -65,9 +65,8 @@ async function handle(grant: GrantRequest) {
   };
   const access = accessTokenFor(ctx, user);
   // OIDC Core §12.2: a fresh ID token, without nonce; signed while the rotation is in flight.
-  const idToken = idTokenFor(ctx, user, access.token);
+  const [result, idToken] = await Promise.all([rotated, idTokenFor(ctx, user, access.token)]);
 
-  const result = await rotated;
   if (result.status === 'reused') {
     // Another request spent the same token first: the store has revoked the family.
     ctx.logger.warn(

@@ -50,11 +50,11 @@ function refreshTokenFor(ctx: AppContext, grant: UserGrant): IssuedRefreshToken 
 }
 
 /** The ID token for a grant whose scope has `openid`, else undefined. */
-export function idTokenFor(
+export async function idTokenFor(
   ctx: AppContext,
   grant: UserGrant,
   accessToken: string,
-): string | undefined {
+): Promise<string | undefined> {
   if (!grant.scope.includes('openid')) return undefined;
   return issueIdToken(ctx, {
     subject: grant.userId,
@@ -68,8 +68,8 @@ export function idTokenFor(
 /**
  * Issues the tokens of a new user grant: the access token, a refresh token when due (stored
  * here), and the ID token when `openid` was granted. `record` stores whatever else the grant
- * keeps about what it issued. The store writes start before the ID token is signed, so that the
- * signature (the costliest step of a token request) runs while the database works.
+ * keeps about what it issued. The ID token is signed on the thread pool while the store writes
+ * run, so that the signature (the costliest step of a token request) overlaps the database.
  */
 export async function issueUserTokens(
   ctx: AppContext,
@@ -78,12 +78,11 @@ export async function issueUserTokens(
 ): Promise<TokenResponse> {
   const access = accessTokenFor(ctx, grant);
   const refresh = refreshTokenFor(ctx, grant);
-  const saved = Promise.all([
+  const [idToken] = await Promise.all([
+    idTokenFor(ctx, grant, access.token),
     refresh ? ctx.store.refreshTokens.create(refresh.record) : undefined,
     record?.(access, refresh),
   ]);
-  const idToken = idTokenFor(ctx, grant, access.token);
-  await saved;
   return tokenResponse(access, refresh, idToken);
 }
 
