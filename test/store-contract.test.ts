@@ -127,7 +127,7 @@ async function grantEverything(store: Store): Promise<Granted> {
 async function assertGrantsGone(store: Store, granted: Granted): Promise<void> {
   const { user, client, code, token, session } = granted;
   assert.equal(await store.consents.find(user.id, client.clientId), null);
-  assert.deepEqual(await store.codes.consume(code.codeHash, T0), { status: 'not_found' });
+  assert.equal(await store.codes.find(code.codeHash), null);
   assert.equal(await store.refreshTokens.find(token.tokenHash), null);
   if (session) assert.equal(await store.sessions.find(session.idHash, T0), null);
 }
@@ -424,21 +424,67 @@ for (const engine of testEngines()) {
         assert.equal(statuses.filter((status) => status === 'replayed').length, 9);
       });
 
-      test('what a redemption issued is kept for the replay', async () => {
+      test('redeem spends the code, records what it issued, stores the refresh token', async () => {
         const code = codeFor(user, client);
         await store.codes.create(code);
-        await store.codes.consume(code.codeHash, at(1));
-        await store.codes.recordIssued(code.codeHash, {
-          jti: 'jti-1',
-          jtiExpiresAt: at(300),
-          familyId: 'family-1',
+        const refreshToken = tokenFor(user, client);
+        const redemption = { jti: 'jti-1', jtiExpiresAt: at(300), refreshToken };
+        assert.equal(await store.codes.redeem(code.codeHash, redemption, at(1)), true);
+
+        const spent = await store.codes.find(code.codeHash);
+        assert.deepEqual(spent, {
+          ...code,
+          consumedAt: at(1),
+          issuedJti: 'jti-1',
+          issuedJtiExpiresAt: at(300),
+          issuedFamilyId: refreshToken.familyId,
         });
-        const replay = await store.codes.consume(code.codeHash, at(2));
-        assert.equal(replay.status, 'replayed');
-        if (replay.status !== 'replayed') return;
-        assert.equal(replay.code.issuedJti, 'jti-1');
-        assert.deepEqual(replay.code.issuedJtiExpiresAt, at(300));
-        assert.equal(replay.code.issuedFamilyId, 'family-1');
+        assert.deepEqual(await store.refreshTokens.find(refreshToken.tokenHash), {
+          ...refreshToken,
+          usedAt: null,
+          revokedAt: null,
+        });
+
+        // Spent codes redeem no more, and store nothing more.
+        const again = { jti: 'jti-2', jtiExpiresAt: at(300), refreshToken: tokenFor(user, client) };
+        assert.equal(await store.codes.redeem(code.codeHash, again, at(2)), false);
+        assert.equal((await store.codes.find(code.codeHash))?.issuedJti, 'jti-1');
+        assert.equal(await store.refreshTokens.find(again.refreshToken.tokenHash), null);
+        assert.equal(await store.codes.redeem(unique('code'), again, at(2)), false);
+        assert.equal(await store.refreshTokens.find(again.refreshToken.tokenHash), null);
+        assert.equal(await store.codes.find(unique('code')), null);
+      });
+
+      test('a redemption without a refresh token records no family', async () => {
+        const code = codeFor(user, client);
+        await store.codes.create(code);
+        const redemption = { jti: 'jti-3', jtiExpiresAt: at(300), refreshToken: null };
+        assert.equal(await store.codes.redeem(code.codeHash, redemption, at(1)), true);
+        const spent = await store.codes.find(code.codeHash);
+        assert.equal(spent?.issuedJti, 'jti-3');
+        assert.equal(spent?.issuedFamilyId, null);
+        // consume() sees a redeemed code as a replay.
+        assert.equal((await store.codes.consume(code.codeHash, at(2))).status, 'replayed');
+      });
+
+      test('of 10 concurrent redemptions exactly one wins and stores its token', async () => {
+        const code = codeFor(user, client);
+        await store.codes.create(code);
+        const tokens = Array.from({ length: 10 }, () => tokenFor(user, client));
+        const results = await Promise.all(
+          tokens.map((refreshToken, i) => {
+            const redemption = { jti: `j${i}`, jtiExpiresAt: at(300), refreshToken };
+            return store.codes.redeem(code.codeHash, redemption, at(i));
+          }),
+        );
+        assert.equal(results.filter(Boolean).length, 1);
+        const winner = results.indexOf(true);
+        const spent = await store.codes.find(code.codeHash);
+        assert.equal(spent?.issuedJti, `j${winner}`);
+        for (const [i, token] of tokens.entries()) {
+          const stored = await store.refreshTokens.find(token.tokenHash);
+          assert.equal(stored !== null, i === winner);
+        }
       });
 
       test('a duplicate code hash is a StoreConflict', async () => {

@@ -177,18 +177,30 @@ export interface ScopeRepository {
   list(): Promise<Scope[]>;
 }
 
+/** What a successful redemption issues, stored with it in one atomic step. */
+export interface CodeRedemption {
+  /** The access token's jti and expiry, kept on the code so that a replay can deny it. */
+  jti: string;
+  jtiExpiresAt: Date;
+  /** The first refresh token of the grant's own family, when the grant earns one. */
+  refreshToken: NewRefreshToken | null;
+}
+
 export interface AuthorizationCodeRepository {
   create(code: NewAuthorizationCode): Promise<void>;
+  find(codeHash: string): Promise<AuthorizationCode | null>;
   /**
-   * Marks the code consumed in one atomic step: of two concurrent calls, exactly one gets
-   * `consumed`. Expiry is not checked here; the grant checks it on the returned code.
+   * Spends an unspent code and stores what it issued, in one atomic step: the code is marked
+   * consumed with the jti and refresh family recorded on it, and the refresh token is stored. Of
+   * concurrent calls, exactly one answers true; the others answer false and change nothing, as
+   * does a call on a code spent before or not stored at all.
+   */
+  redeem(codeHash: string, redemption: CodeRedemption, now: Date): Promise<boolean>;
+  /**
+   * Spends the code without issuing anything (a redemption whose checks failed), in one atomic
+   * step: of two concurrent calls, exactly one gets `consumed`. Expiry is not checked here.
    */
   consume(codeHash: string, now: Date): Promise<ConsumeCodeResult>;
-  /** Records what a redemption issued, for revocation on replay. */
-  recordIssued(
-    codeHash: string,
-    issued: { jti: string; jtiExpiresAt: Date; familyId: string | null },
-  ): Promise<void>;
   deleteExpired(now: Date): Promise<number>;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The authorization_code grant (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3, RFC 7636 §4.6): one atomic
- * consume, then the checks in the order the specs list them, then the tokens.
+ * The authorization_code grant (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3, RFC 7636 §4.6): the code is
+ * read, checked in the order the specs list, then spent in one atomic store write together with
+ * what it issued.
  */
 import type { AppContext } from '../../context.js';
 import { sha256 } from '../../crypto/hash.js';
@@ -8,7 +9,13 @@ import type { AuthorizationCode } from '../../store/types.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
 import type { Grant, GrantRequest } from './grant.js';
 import { checkPkce, checkVerifierFormat } from './pkce.js';
-import { issueUserTokens, type UserGrant } from './user-tokens.js';
+import {
+  accessTokenFor,
+  idTokenFor,
+  refreshTokenFor,
+  tokenResponse,
+  type UserGrant,
+} from './user-tokens.js';
 
 /**
  * RFC 6749 §4.1.2: a code used twice is refused and what its first use issued is revoked (RFC
@@ -48,20 +55,33 @@ function checkCode(
   checkPkce(verifier, code.codeChallenge);
 }
 
+/**
+ * Runs the checks on an unspent code; when one fails, the code is spent anyway (a code is good
+ * for one attempt), and if a concurrent request spent it first, that is a replay.
+ */
+async function checkOrSpend(grant: GrantRequest, code: AuthorizationCode, verifier: string) {
+  try {
+    checkCode(grant, code, verifier);
+  } catch (error) {
+    const spent = await grant.ctx.store.codes.consume(code.codeHash, grant.ctx.clock());
+    if (spent.status === 'replayed') await revokeIssued(grant.ctx, spent.code);
+    throw error;
+  }
+}
+
 async function handle(grant: GrantRequest) {
   const { ctx, client, params } = grant;
   if (!params.code) throw new InvalidRequest('code is required');
   const verifier = checkVerifierFormat(params.code_verifier);
 
   const codeHash = sha256(params.code);
-  const result = await ctx.store.codes.consume(codeHash, ctx.clock());
-  if (result.status === 'not_found') throw new InvalidGrant('unknown code');
-  if (result.status === 'replayed') {
-    await revokeIssued(ctx, result.code);
+  const code = await ctx.store.codes.find(codeHash);
+  if (!code) throw new InvalidGrant('unknown code');
+  if (code.consumedAt !== null) {
+    await revokeIssued(ctx, code);
     throw new InvalidGrant('code already used');
   }
-  const code = result.code;
-  checkCode(grant, code, verifier);
+  await checkOrSpend(grant, code, verifier);
 
   const user: UserGrant = {
     client,
@@ -70,14 +90,26 @@ async function handle(grant: GrantRequest) {
     authTime: code.authTime,
     nonce: code.nonce,
   };
-  // Recorded before answering, so that a replay from now on finds what to revoke.
-  return issueUserTokens(ctx, user, (access, refresh) =>
-    ctx.store.codes.recordIssued(codeHash, {
-      jti: access.jti,
-      jtiExpiresAt: access.expiresAt,
-      familyId: refresh?.record.familyId ?? null,
-    }),
-  );
+  const access = accessTokenFor(ctx, user);
+  const refresh = refreshTokenFor(ctx, user);
+  // One store write spends the code, records what it issued (so that a replay from now on finds
+  // what to revoke) and stores the refresh token; the ID token is signed meanwhile.
+  const redemption = {
+    jti: access.jti,
+    jtiExpiresAt: access.expiresAt,
+    refreshToken: refresh?.record ?? null,
+  };
+  const [redeemed, idToken] = await Promise.all([
+    ctx.store.codes.redeem(codeHash, redemption, ctx.clock()),
+    idTokenFor(ctx, user, access.token),
+  ]);
+  if (!redeemed) {
+    // A concurrent request spent the code between the read and the redemption: a replay.
+    const spent = await ctx.store.codes.find(codeHash);
+    if (spent) await revokeIssued(ctx, spent);
+    throw new InvalidGrant('code already used');
+  }
+  return tokenResponse(access, refresh, idToken);
 }
 
 /** grant_type=authorization_code */

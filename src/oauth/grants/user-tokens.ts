@@ -39,7 +39,7 @@ export function accessTokenFor(ctx: AppContext, grant: UserGrant): IssuedAccessT
 }
 
 /** The first refresh token of a new family when the grant earns one, else null. */
-function refreshTokenFor(ctx: AppContext, grant: UserGrant): IssuedRefreshToken | null {
+export function refreshTokenFor(ctx: AppContext, grant: UserGrant): IssuedRefreshToken | null {
   if (!wantsRefreshToken(grant.client, grant.scope)) return null;
   return newRefreshToken(ctx, {
     clientId: grant.client.clientId,
@@ -67,21 +67,15 @@ export async function idTokenFor(
 
 /**
  * Issues the tokens of a new user grant: the access token, a refresh token when due (stored
- * here), and the ID token when `openid` was granted. `record` stores whatever else the grant
- * keeps about what it issued. The ID token is signed on the thread pool while the store writes
- * run, so that the signature (the costliest step of a token request) overlaps the database.
+ * here), and the ID token when `openid` was granted. The ID token is signed on the thread pool
+ * while the store writes, so that the signature (the costliest step) overlaps the database.
  */
-export async function issueUserTokens(
-  ctx: AppContext,
-  grant: UserGrant,
-  record?: (access: IssuedAccessToken, refresh: IssuedRefreshToken | null) => Promise<unknown>,
-): Promise<TokenResponse> {
+export async function issueUserTokens(ctx: AppContext, grant: UserGrant): Promise<TokenResponse> {
   const access = accessTokenFor(ctx, grant);
   const refresh = refreshTokenFor(ctx, grant);
   const [idToken] = await Promise.all([
     idTokenFor(ctx, grant, access.token),
     refresh ? ctx.store.refreshTokens.create(refresh.record) : undefined,
-    record?.(access, refresh),
   ]);
   return tokenResponse(access, refresh, idToken);
 }

@@ -36,12 +36,39 @@ export function postgresCodes(sql: Sql): AuthorizationCodeRepository {
       return existing ? { status: 'replayed', code: pg.toCode(existing) } : { status: 'not_found' };
     },
 
-    async recordIssued(codeHash, { jti, jtiExpiresAt, familyId }) {
-      await sql`
+    async find(codeHash) {
+      const [row] = await sql`SELECT * FROM authorization_codes WHERE code_hash = ${codeHash}`;
+      return row ? pg.toCode(row) : null;
+    },
+
+    async redeem(codeHash, { jti, jtiExpiresAt, refreshToken }, now) {
+      // One statement, one commit: the UPDATE decides the race as in consume(), and the refresh
+      // token is inserted only from the row it spent (a data-modifying CTE runs exactly once).
+      const spend = sql`
         UPDATE authorization_codes
-        SET issued_jti = ${jti}, issued_jti_expires_at = ${ms(jtiExpiresAt)},
-          issued_family_id = ${familyId}
-        WHERE code_hash = ${codeHash}`;
+        SET consumed_at = ${ms(now)}, issued_jti = ${jti},
+          issued_jti_expires_at = ${ms(jtiExpiresAt)},
+          issued_family_id = ${refreshToken?.familyId ?? null}
+        WHERE code_hash = ${codeHash} AND consumed_at IS NULL
+        RETURNING code_hash`;
+      try {
+        if (!refreshToken) return (await spend).length === 1;
+        const t = refreshToken;
+        const [row] = await sql`
+          WITH spent AS (${spend}), stored AS (
+            INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, client_id, user_id,
+              scope, auth_time, issued_at, expires_at, family_expires_at)
+            SELECT ${t.tokenHash}, ${t.familyId}, NULL, ${t.clientId}, ${t.userId},
+              ${t.scope}::text[], ${ms(t.authTime)}::bigint, ${ms(t.issuedAt)}::bigint,
+              ${ms(t.expiresAt)}::bigint, ${ms(t.familyExpiresAt)}::bigint
+            FROM spent
+            RETURNING 1
+          )
+          SELECT count(*)::int AS spent FROM spent`;
+        return row.spent === 1;
+      } catch (error) {
+        throw toStoreConflict(error, 'refresh token');
+      }
     },
 
     async deleteExpired(now) {

@@ -1,8 +1,9 @@
 import { toStoreConflict } from '../errors.js';
 import type { AuthorizationCodeRepository, ConsumeCodeResult } from '../types.js';
 import { statement, type Db } from './database.js';
-import type { Writer } from './writer.js';
+import { refreshTokenInserter } from './refresh-tokens.js';
 import { json, ms, toCode, type Row } from './rows.js';
+import type { Writer } from './writer.js';
 
 /** Authorization codes on SQLite. */
 export function sqliteCodes(db: Db, writer: Writer): AuthorizationCodeRepository {
@@ -22,12 +23,13 @@ export function sqliteCodes(db: Db, writer: Writer): AuthorizationCodeRepository
      WHERE code_hash = ? AND consumed_at IS NULL RETURNING *`,
   );
   const byHash = statement(db, 'SELECT * FROM authorization_codes WHERE code_hash = ?');
-  const issued = statement(
+  const redeem = statement(
     db,
     `UPDATE authorization_codes
-     SET issued_jti = ?, issued_jti_expires_at = ?, issued_family_id = ?
-     WHERE code_hash = ?`,
+     SET consumed_at = ?, issued_jti = ?, issued_jti_expires_at = ?, issued_family_id = ?
+     WHERE code_hash = ? AND consumed_at IS NULL`,
   );
+  const insertRefreshToken = refreshTokenInserter(db);
   const expired = statement(db, 'DELETE FROM authorization_codes WHERE expires_at <= ?');
 
   return {
@@ -63,8 +65,24 @@ export function sqliteCodes(db: Db, writer: Writer): AuthorizationCodeRepository
       return existing ? { status: 'replayed', code: toCode(existing) } : { status: 'not_found' };
     },
 
-    async recordIssued(codeHash, { jti, jtiExpiresAt, familyId }) {
-      await writer.write(() => issued().run(jti, ms(jtiExpiresAt), familyId, codeHash));
+    async find(codeHash) {
+      const row = byHash().get(codeHash) as Row | undefined;
+      return row ? toCode(row) : null;
+    },
+
+    async redeem(codeHash, { jti, jtiExpiresAt, refreshToken }, now) {
+      const familyId = refreshToken?.familyId ?? null;
+      try {
+        // The code and the refresh token commit together, or neither does.
+        return await writer.write(() => {
+          const spent = redeem().run(ms(now), jti, ms(jtiExpiresAt), familyId, codeHash);
+          if (spent.changes === 0) return false;
+          if (refreshToken) insertRefreshToken(refreshToken);
+          return true;
+        });
+      } catch (error) {
+        throw toStoreConflict(error, 'refresh token');
+      }
     },
 
     async deleteExpired(now) {

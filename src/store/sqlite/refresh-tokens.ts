@@ -5,11 +5,10 @@ import type { Writer } from './writer.js';
 import { json, ms, toRefreshToken, type Row } from './rows.js';
 
 /**
- * Refresh tokens on SQLite. A rotation runs inside the writer's IMMEDIATE transaction, so that
- * it holds the write lock from its first statement and no other process can spend the same token
- * meanwhile.
+ * Stores a refresh token (synchronously, inside the caller's write), answering its row. Shared
+ * with the authorization codes, whose redemption stores the first token of a family.
  */
-export function sqliteRefreshTokens(db: Db, writer: Writer): RefreshTokenRepository {
+export function refreshTokenInserter(db: Db): (token: NewRefreshToken) => Row {
   const insert = statement(
     db,
     `INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, client_id, user_id, scope,
@@ -18,20 +17,8 @@ export function sqliteRefreshTokens(db: Db, writer: Writer): RefreshTokenReposit
        @issuedAt, @expiresAt, @familyExpiresAt)
      RETURNING *`,
   );
-  const byHash = statement(db, 'SELECT * FROM refresh_tokens WHERE token_hash = ?');
-  const spend = statement(
-    db,
-    `UPDATE refresh_tokens SET used_at = ?
-     WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING *`,
-  );
-  const revokeAll = statement(
-    db,
-    'UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
-  );
-  const expired = statement(db, 'DELETE FROM refresh_tokens WHERE expires_at <= ?');
-
-  function store(token: NewRefreshToken): Row {
-    return insert().get({
+  return (token) =>
+    insert().get({
       tokenHash: token.tokenHash,
       familyId: token.familyId,
       parentHash: token.parentHash,
@@ -43,7 +30,26 @@ export function sqliteRefreshTokens(db: Db, writer: Writer): RefreshTokenReposit
       expiresAt: ms(token.expiresAt),
       familyExpiresAt: ms(token.familyExpiresAt),
     }) as Row;
-  }
+}
+
+/**
+ * Refresh tokens on SQLite. A rotation runs inside the writer's IMMEDIATE transaction, so that
+ * it holds the write lock from its first statement and no other process can spend the same token
+ * meanwhile.
+ */
+export function sqliteRefreshTokens(db: Db, writer: Writer): RefreshTokenRepository {
+  const store = refreshTokenInserter(db);
+  const byHash = statement(db, 'SELECT * FROM refresh_tokens WHERE token_hash = ?');
+  const spend = statement(
+    db,
+    `UPDATE refresh_tokens SET used_at = ?
+     WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING *`,
+  );
+  const revokeAll = statement(
+    db,
+    'UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
+  );
+  const expired = statement(db, 'DELETE FROM refresh_tokens WHERE expires_at <= ?');
 
   type Rotate = (tokenHash: string, next: NewRefreshToken, now: Date) => RotateResult;
   const rotate = db.transaction<Rotate>((tokenHash, next, now) => {
