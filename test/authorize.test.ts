@@ -4,7 +4,6 @@
  * storage engine.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import { createApp, type App } from '../src/app.js';
@@ -17,24 +16,21 @@ import { SIGN_IN_FAILED } from '../src/oauth/endpoints/login.js';
 import { ADDRESS_LIMIT } from '../src/security/sign-in.js';
 import type { Client, StoreEngine, User } from '../src/store/types.js';
 import { freshDatabaseUrl, testEngines } from './helpers/engines.js';
+import { freePort } from './helpers/free-port.js';
 import { addClient, addUser, basicAuth } from './helpers/token-server.js';
+import {
+  approve,
+  authorizeAs,
+  hiddenFields,
+  redirectedTo,
+  signIn,
+  UserAgent as Browser,
+} from './helpers/user-agent.js';
 
 const PASSWORD = 'correct horse battery staple';
 const REDIRECT = 'https://rp.example/callback';
 const LOOPBACK = 'http://127.0.0.1/cb';
 const LOOPBACK_V6 = 'http://[::1]/cb';
-
-/** A free TCP port, so that the issuer can be configured before the server starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Server {
   app: App;
@@ -58,58 +54,6 @@ async function startServer(engine: StoreEngine, issuer?: string): Promise<Server
   });
   await app.server.listen({ port, host: '127.0.0.1' });
   return { app, base, issuer: config.issuer, advance: (s) => (offset += s * 1000) };
-}
-
-/** A browser without a rendering engine: a cookie jar and redirects left to the test. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  /** Every Set-Cookie header seen, for flag checks. */
-  readonly setCookies: string[] = [];
-
-  constructor(private readonly server: Server) {}
-
-  /** Requests a URL of the issuer (or the test server behind it), keeping cookies. */
-  async fetch(url: string, init: { method?: string; form?: Record<string, string> } = {}) {
-    const local = url.replace(this.server.issuer, this.server.base);
-    const headers: Record<string, string> = {};
-    if (this.cookies.size > 0) {
-      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    }
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    }
-    const response = await fetch(local, {
-      method: init.method ?? (init.form ? 'POST' : 'GET'),
-      headers,
-      body,
-      redirect: 'manual',
-    });
-    for (const line of response.headers.getSetCookie()) {
-      this.setCookies.push(line);
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      const value = pair.slice(at + 1);
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(pair.slice(0, at));
-      else this.cookies.set(pair.slice(0, at), value);
-    }
-    return { response, text: await response.text() };
-  }
-}
-
-/** The hidden fields of the first form in `html`. */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[m[1]] = m[2]
-      .replace(/&quot;/g, '"')
-      .replace(/&#39;/g, "'")
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
-  }
-  return fields;
 }
 
 interface Flow {
@@ -180,31 +124,6 @@ function assertErrorRedirect(
   return location;
 }
 
-/** Where a 303 points, relative to the issuer ("/login", "/consent") or absolute. */
-function redirectedTo(server: Server, response: Response): string {
-  assert.equal(response.status, 303, `expected a 303, got ${response.status}`);
-  const location = response.headers.get('location') ?? '';
-  return location.startsWith(server.issuer) ? location.slice(server.issuer.length) : location;
-}
-
-/** Signs in on the page `/login?…` points to; answers the response to the form's POST. */
-async function signIn(browser: Browser, server: Server, loginPath: string, user: User) {
-  const page = await browser.fetch(`${server.base}${loginPath}`);
-  assert.equal(page.response.status, 200);
-  return browser.fetch(`${server.base}/login`, {
-    form: { ...hiddenFields(page.text), username: user.username, password: PASSWORD },
-  });
-}
-
-/** Approves the consent page `/consent?…` points to. */
-async function approve(browser: Browser, server: Server, consentPath: string) {
-  const page = await browser.fetch(`${server.base}${consentPath}`);
-  assert.equal(page.response.status, 200, page.text);
-  return browser.fetch(`${server.base}/consent`, {
-    form: { ...hiddenFields(page.text), decision: 'approve' },
-  });
-}
-
 /** The code in a successful 303 to the client, after checking `state` and `iss`. */
 function codeFrom(server: Server, response: Response, flow: Flow): string {
   assert.equal(response.status, 303);
@@ -225,14 +144,9 @@ async function completeFlow(
   user: User,
   flow: Flow,
 ): Promise<string> {
-  let step = await browser.fetch(authorizeUrl(server, flow.params));
-  if (redirectedTo(server, step.response).startsWith('/login?')) {
-    step = await signIn(browser, server, redirectedTo(server, step.response), user);
-  }
-  if (redirectedTo(server, step.response).startsWith('/consent?')) {
-    step = await approve(browser, server, redirectedTo(server, step.response));
-  }
-  return codeFrom(server, step.response, flow);
+  const url = authorizeUrl(server, flow.params);
+  const last = await authorizeAs(browser, url, user.username, PASSWORD);
+  return codeFrom(server, last.response, flow);
 }
 
 for (const engine of testEngines()) {
@@ -436,7 +350,7 @@ for (const engine of testEngines()) {
       const again = await browser.fetch(authorizeUrl(server, forced.params));
       const consentPath = redirectedTo(server, again.response);
       assert.match(consentPath, /^\/consent\?/);
-      codeFrom(server, (await approve(browser, server, consentPath)).response, forced);
+      codeFrom(server, (await approve(browser, consentPath)).response, forced);
     });
 
     test('offline_access is dropped for a client without the refresh_token grant', async () => {
@@ -465,7 +379,8 @@ for (const engine of testEngines()) {
       const browser = new Browser(server);
       const flow = await authorizationRequest(client, { prompt: 'consent' });
       const start = await browser.fetch(authorizeUrl(server, flow.params));
-      const signedIn = await signIn(browser, server, redirectedTo(server, start.response), user);
+      const loginPath = redirectedTo(server, start.response);
+      const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
       const page = await browser.fetch(`${server.base}${redirectedTo(server, signedIn.response)}`);
       const denied = await browser.fetch(`${server.base}/consent`, {
         form: { ...hiddenFields(page.text), decision: 'deny' },
@@ -498,7 +413,7 @@ for (const engine of testEngines()) {
       const start = await browser.fetch(authorizeUrl(server, flow.params));
       const loginPath = redirectedTo(server, start.response);
       assert.match(loginPath, /^\/login\?/);
-      const signedIn = await signIn(browser, server, loginPath, user);
+      const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
       codeFrom(server, signedIn.response, flow);
       // A new session id after every sign-in; the old one is gone.
       assert.notEqual(browser.cookies.get('authly_session'), before);
@@ -527,7 +442,8 @@ for (const engine of testEngines()) {
       const start = await browser.fetch(authorizeUrl(server, strict.params));
       const loginPath = redirectedTo(server, start.response);
       assert.match(loginPath, /^\/login\?/);
-      codeFrom(server, (await signIn(browser, server, loginPath, user)).response, strict);
+      const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
+      codeFrom(server, signedIn.response, strict);
     });
 
     test('form_post: an auto-submitted form, its script allowed by hash', async () => {
@@ -625,7 +541,7 @@ for (const engine of testEngines()) {
         const start = await browser.fetch(authorizeUrl(secure, flow.params));
         const loginPath = redirectedTo(secure, start.response);
         assert.match(loginPath, /^\/login\?/);
-        const signedIn = await signIn(browser, secure, loginPath, u);
+        const signedIn = await signIn(browser, loginPath, u.username, PASSWORD);
         assert.match(redirectedTo(secure, signedIn.response), /^\/consent\?/);
         for (const name of ['authly_csrf', 'authly_session']) {
           const line = browser.setCookies.find((c) => c.startsWith(`${name}=`)) ?? '';

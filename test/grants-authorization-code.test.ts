@@ -19,6 +19,7 @@ import {
   assertInvalidGrant,
   authorizationServer,
   basicAuth,
+  callbackUrl,
   insecure,
   mintCode,
   openidConfig,
@@ -79,7 +80,7 @@ for (const engine of testEngines()) {
       const callback = oauth.validateAuthResponse(
         as,
         client,
-        new URLSearchParams({ code }),
+        callbackUrl(server, code).searchParams,
         oauth.skipStateCheck,
       );
       const response = await oauth.authorizationCodeGrantRequest(
@@ -151,7 +152,7 @@ for (const engine of testEngines()) {
       const config = openidConfig(server, spa.client.clientId, openid.None());
       const tokens = await openid.authorizationCodeGrant(
         config,
-        new URL(`${REDIRECT_URI}?code=${minted.code}`),
+        callbackUrl(server, minted.code),
         { pkceCodeVerifier: minted.verifier, expectedNonce: minted.nonce, idTokenExpected: true },
       );
       assert.equal(tokens.claims()?.sub, user.id);
