@@ -13,7 +13,7 @@ import { createLogger } from '../src/http/logger.js';
 import { AUTO_SUBMIT } from '../src/oauth/authorize/respond.js';
 import { scriptHash } from '../src/oauth/authorize/page-headers.js';
 import { SIGN_IN_FAILED } from '../src/oauth/endpoints/login.js';
-import { ADDRESS_LIMIT } from '../src/security/sign-in.js';
+import { ADDRESS_LIMIT, LOCKOUT_SECONDS, LOCKOUT_THRESHOLD } from '../src/security/sign-in.js';
 import type { Client, StoreEngine, User } from '../src/store/types.js';
 import { freshDatabaseUrl, testEngines } from './helpers/engines.js';
 import { freePort } from './helpers/free-port.js';
@@ -245,6 +245,9 @@ for (const engine of testEngines()) {
         [{ prompt: 'select_account' }, 'invalid_request'],
         [{ max_age: '-1' }, 'invalid_request'],
         [{ max_age: 'soon' }, 'invalid_request'],
+        // OIDC Core §6.1, §6.2: request objects are refused, not silently ignored.
+        [{ request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request_not_supported'],
+        [{ request_uri: 'https://rp.example/request.jwt' }, 'request_uri_not_supported'],
       ];
       for (const [overrides, error, which] of cases) {
         const target = which ?? client;
@@ -505,6 +508,112 @@ for (const engine of testEngines()) {
         form: { ...hiddenFields(consent.text), decision: 'approve' },
       });
       assertErrorPage(crossed.response, crossed.text, 403);
+    });
+
+    test('an error_description quoting the request keeps to the RFC 6749 characters', async () => {
+      const browser = new Browser(server);
+      // RFC 6749 §4.1.2.1: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
+      const cases: [Record<string, string>, string][] = [
+        [{ prompt: 'na\u00efve"\\' }, 'invalid_request'],
+        [{ scope: 'openid "caf\u00e9"' }, 'invalid_scope'],
+      ];
+      for (const [overrides, error] of cases) {
+        const flow = await authorizationRequest(client, overrides);
+        const { response } = await browser.fetch(authorizeUrl(server, flow.params));
+        const { state } = flow.params;
+        const location = assertErrorRedirect(server, response, REDIRECT, state, error);
+        const description = location.searchParams.get('error_description')!;
+        assert.match(description, /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
+      }
+    });
+
+    test('nothing from the request reaches a page unescaped; state comes back intact', async () => {
+      const probe = '"><script>alert(1)</script>&x=1 \u00e9';
+      const browser = new Browser(server);
+
+      // An error page that quotes a parameter name.
+      const name = encodeURIComponent(probe);
+      const repeated = await browser.fetch(`${server.base}/authorize?${name}=1&${name}=2`);
+      assertErrorPage(repeated.response, repeated.text);
+      assert.ok(!repeated.text.includes('<script'), repeated.text);
+      assert.ok(repeated.text.includes('&lt;script&gt;'));
+
+      // state and login_hint through the sign-in page, a typed username, then the consent page.
+      const flow = await authorizationRequest(client, {
+        state: probe,
+        login_hint: probe,
+        prompt: 'consent',
+      });
+      const start = await browser.fetch(authorizeUrl(server, flow.params));
+      const loginPath = redirectedTo(server, start.response);
+      const login = await browser.fetch(loginPath);
+      const failed = await browser.fetch('/login', {
+        form: { ...hiddenFields(login.text), username: probe, password: 'wrong' },
+      });
+      for (const page of [login, failed]) {
+        assert.ok(!page.text.includes('<script'), page.text);
+        assert.equal(hiddenFields(page.text).state, probe);
+      }
+      const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
+      const consent = await browser.fetch(redirectedTo(server, signedIn.response));
+      assert.ok(!consent.text.includes('<script'), consent.text);
+      const approved = await browser.fetch('/consent', {
+        form: { ...hiddenFields(consent.text), decision: 'approve' },
+      });
+      codeFrom(server, approved.response, flow);
+
+      // form_post carries it in an auto-submitted form: escaped there too.
+      const posted = await authorizationRequest(client, {
+        state: probe,
+        response_mode: 'form_post',
+      });
+      const page = await browser.fetch(authorizeUrl(server, posted.params));
+      assert.equal(page.response.status, 200);
+      assert.ok(!page.text.includes(probe));
+      assert.equal(hiddenFields(page.text).state, probe);
+    });
+
+    test('consent is remembered per user: another user of the same client is asked', async () => {
+      await completeFlow(new Browser(server), server, user, await authorizationRequest(client));
+      const someoneElse = await addUser(server.app.ctx, PASSWORD);
+      const browser = new Browser(server);
+      const flow = await authorizationRequest(client);
+      const start = await browser.fetch(authorizeUrl(server, flow.params));
+      const loginPath = redirectedTo(server, start.response);
+      const signedIn = await signIn(browser, loginPath, someoneElse.username, PASSWORD);
+      assert.match(redirectedTo(server, signedIn.response), /^\/consent\?/);
+    });
+
+    test('an account is locked after repeated failures, saying only "wrong"', async () => {
+      const victim = await addUser(server.app.ctx, PASSWORD);
+      const browser = new Browser(server);
+      const flow = await authorizationRequest(client);
+      const start = await browser.fetch(authorizeUrl(server, flow.params));
+      const page = await browser.fetch(redirectedTo(server, start.response));
+      const attempt = (password: string) =>
+        browser.fetch('/login', {
+          form: { ...hiddenFields(page.text), username: victim.username, password },
+        });
+
+      for (let i = 0; i < LOCKOUT_THRESHOLD; i += 1) {
+        const failed = await attempt(`wrong ${i}`);
+        assert.equal(failed.response.status, 200);
+        assert.ok(failed.text.includes(SIGN_IN_FAILED));
+      }
+      const locked = await attempt(PASSWORD);
+      assert.equal(locked.response.status, 200);
+      assert.ok(locked.text.includes(SIGN_IN_FAILED));
+      assert.equal(locked.response.headers.get('retry-after'), null);
+      assert.equal(browser.cookies.get('authly_session'), undefined);
+
+      // The lock ends by itself.
+      server.advance(LOCKOUT_SECONDS);
+      try {
+        const unlocked = await attempt(PASSWORD);
+        assert.match(redirectedTo(server, unlocked.response), /^\/consent\?/);
+      } finally {
+        server.advance(-LOCKOUT_SECONDS);
+      }
     });
 
     test('a failed sign-in says the same for a wrong password and an unknown user', async () => {
