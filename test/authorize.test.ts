@@ -4,7 +4,6 @@
  * storage engine.
  */
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import { createApp, type App } from '../src/app.js';
@@ -14,27 +13,24 @@ import { createLogger } from '../src/http/logger.js';
 import { AUTO_SUBMIT } from '../src/oauth/authorize/respond.js';
 import { scriptHash } from '../src/oauth/authorize/page-headers.js';
 import { SIGN_IN_FAILED } from '../src/oauth/endpoints/login.js';
-import { ADDRESS_LIMIT } from '../src/security/sign-in.js';
+import { ADDRESS_LIMIT, LOCKOUT_SECONDS, LOCKOUT_THRESHOLD } from '../src/security/sign-in.js';
 import type { Client, StoreEngine, User } from '../src/store/types.js';
 import { freshDatabaseUrl, testEngines } from './helpers/engines.js';
+import { freePort } from './helpers/free-port.js';
 import { addClient, addUser, basicAuth } from './helpers/token-server.js';
+import {
+  approve,
+  authorizeAs,
+  hiddenFields,
+  redirectedTo,
+  signIn,
+  UserAgent as Browser,
+} from './helpers/user-agent.js';
 
 const PASSWORD = 'correct horse battery staple';
 const REDIRECT = 'https://rp.example/callback';
 const LOOPBACK = 'http://127.0.0.1/cb';
 const LOOPBACK_V6 = 'http://[::1]/cb';
-
-/** A free TCP port, so that the issuer can be configured before the server starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Server {
   app: App;
@@ -58,58 +54,6 @@ async function startServer(engine: StoreEngine, issuer?: string): Promise<Server
   });
   await app.server.listen({ port, host: '127.0.0.1' });
   return { app, base, issuer: config.issuer, advance: (s) => (offset += s * 1000) };
-}
-
-/** A browser without a rendering engine: a cookie jar and redirects left to the test. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  /** Every Set-Cookie header seen, for flag checks. */
-  readonly setCookies: string[] = [];
-
-  constructor(private readonly server: Server) {}
-
-  /** Requests a URL of the issuer (or the test server behind it), keeping cookies. */
-  async fetch(url: string, init: { method?: string; form?: Record<string, string> } = {}) {
-    const local = url.replace(this.server.issuer, this.server.base);
-    const headers: Record<string, string> = {};
-    if (this.cookies.size > 0) {
-      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    }
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    }
-    const response = await fetch(local, {
-      method: init.method ?? (init.form ? 'POST' : 'GET'),
-      headers,
-      body,
-      redirect: 'manual',
-    });
-    for (const line of response.headers.getSetCookie()) {
-      this.setCookies.push(line);
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      const value = pair.slice(at + 1);
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(pair.slice(0, at));
-      else this.cookies.set(pair.slice(0, at), value);
-    }
-    return { response, text: await response.text() };
-  }
-}
-
-/** The hidden fields of the first form in `html`. */
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[m[1]] = m[2]
-      .replace(/&quot;/g, '"')
-      .replace(/&#39;/g, "'")
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
-  }
-  return fields;
 }
 
 interface Flow {
@@ -180,31 +124,6 @@ function assertErrorRedirect(
   return location;
 }
 
-/** Where a 303 points, relative to the issuer ("/login", "/consent") or absolute. */
-function redirectedTo(server: Server, response: Response): string {
-  assert.equal(response.status, 303, `expected a 303, got ${response.status}`);
-  const location = response.headers.get('location') ?? '';
-  return location.startsWith(server.issuer) ? location.slice(server.issuer.length) : location;
-}
-
-/** Signs in on the page `/login?…` points to; answers the response to the form's POST. */
-async function signIn(browser: Browser, server: Server, loginPath: string, user: User) {
-  const page = await browser.fetch(`${server.base}${loginPath}`);
-  assert.equal(page.response.status, 200);
-  return browser.fetch(`${server.base}/login`, {
-    form: { ...hiddenFields(page.text), username: user.username, password: PASSWORD },
-  });
-}
-
-/** Approves the consent page `/consent?…` points to. */
-async function approve(browser: Browser, server: Server, consentPath: string) {
-  const page = await browser.fetch(`${server.base}${consentPath}`);
-  assert.equal(page.response.status, 200, page.text);
-  return browser.fetch(`${server.base}/consent`, {
-    form: { ...hiddenFields(page.text), decision: 'approve' },
-  });
-}
-
 /** The code in a successful 303 to the client, after checking `state` and `iss`. */
 function codeFrom(server: Server, response: Response, flow: Flow): string {
   assert.equal(response.status, 303);
@@ -225,14 +144,9 @@ async function completeFlow(
   user: User,
   flow: Flow,
 ): Promise<string> {
-  let step = await browser.fetch(authorizeUrl(server, flow.params));
-  if (redirectedTo(server, step.response).startsWith('/login?')) {
-    step = await signIn(browser, server, redirectedTo(server, step.response), user);
-  }
-  if (redirectedTo(server, step.response).startsWith('/consent?')) {
-    step = await approve(browser, server, redirectedTo(server, step.response));
-  }
-  return codeFrom(server, step.response, flow);
+  const url = authorizeUrl(server, flow.params);
+  const last = await authorizeAs(browser, url, user.username, PASSWORD);
+  return codeFrom(server, last.response, flow);
 }
 
 for (const engine of testEngines()) {
@@ -331,6 +245,9 @@ for (const engine of testEngines()) {
         [{ prompt: 'select_account' }, 'invalid_request'],
         [{ max_age: '-1' }, 'invalid_request'],
         [{ max_age: 'soon' }, 'invalid_request'],
+        // OIDC Core §6.1, §6.2: request objects are refused, not silently ignored.
+        [{ request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request_not_supported'],
+        [{ request_uri: 'https://rp.example/request.jwt' }, 'request_uri_not_supported'],
       ];
       for (const [overrides, error, which] of cases) {
         const target = which ?? client;
@@ -436,7 +353,7 @@ for (const engine of testEngines()) {
       const again = await browser.fetch(authorizeUrl(server, forced.params));
       const consentPath = redirectedTo(server, again.response);
       assert.match(consentPath, /^\/consent\?/);
-      codeFrom(server, (await approve(browser, server, consentPath)).response, forced);
+      codeFrom(server, (await approve(browser, consentPath)).response, forced);
     });
 
     test('offline_access is dropped for a client without the refresh_token grant', async () => {
@@ -465,7 +382,8 @@ for (const engine of testEngines()) {
       const browser = new Browser(server);
       const flow = await authorizationRequest(client, { prompt: 'consent' });
       const start = await browser.fetch(authorizeUrl(server, flow.params));
-      const signedIn = await signIn(browser, server, redirectedTo(server, start.response), user);
+      const loginPath = redirectedTo(server, start.response);
+      const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
       const page = await browser.fetch(`${server.base}${redirectedTo(server, signedIn.response)}`);
       const denied = await browser.fetch(`${server.base}/consent`, {
         form: { ...hiddenFields(page.text), decision: 'deny' },
@@ -498,7 +416,7 @@ for (const engine of testEngines()) {
       const start = await browser.fetch(authorizeUrl(server, flow.params));
       const loginPath = redirectedTo(server, start.response);
       assert.match(loginPath, /^\/login\?/);
-      const signedIn = await signIn(browser, server, loginPath, user);
+      const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
       codeFrom(server, signedIn.response, flow);
       // A new session id after every sign-in; the old one is gone.
       assert.notEqual(browser.cookies.get('authly_session'), before);
@@ -527,7 +445,8 @@ for (const engine of testEngines()) {
       const start = await browser.fetch(authorizeUrl(server, strict.params));
       const loginPath = redirectedTo(server, start.response);
       assert.match(loginPath, /^\/login\?/);
-      codeFrom(server, (await signIn(browser, server, loginPath, user)).response, strict);
+      const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
+      codeFrom(server, signedIn.response, strict);
     });
 
     test('form_post: an auto-submitted form, its script allowed by hash', async () => {
@@ -591,6 +510,112 @@ for (const engine of testEngines()) {
       assertErrorPage(crossed.response, crossed.text, 403);
     });
 
+    test('an error_description quoting the request keeps to the RFC 6749 characters', async () => {
+      const browser = new Browser(server);
+      // RFC 6749 §4.1.2.1: error_description is limited to %x20-21 / %x23-5B / %x5D-7E.
+      const cases: [Record<string, string>, string][] = [
+        [{ prompt: 'na\u00efve"\\' }, 'invalid_request'],
+        [{ scope: 'openid "caf\u00e9"' }, 'invalid_scope'],
+      ];
+      for (const [overrides, error] of cases) {
+        const flow = await authorizationRequest(client, overrides);
+        const { response } = await browser.fetch(authorizeUrl(server, flow.params));
+        const { state } = flow.params;
+        const location = assertErrorRedirect(server, response, REDIRECT, state, error);
+        const description = location.searchParams.get('error_description')!;
+        assert.match(description, /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
+      }
+    });
+
+    test('nothing from the request reaches a page unescaped; state comes back intact', async () => {
+      const probe = '"><script>alert(1)</script>&x=1 \u00e9';
+      const browser = new Browser(server);
+
+      // An error page that quotes a parameter name.
+      const name = encodeURIComponent(probe);
+      const repeated = await browser.fetch(`${server.base}/authorize?${name}=1&${name}=2`);
+      assertErrorPage(repeated.response, repeated.text);
+      assert.ok(!repeated.text.includes('<script'), repeated.text);
+      assert.ok(repeated.text.includes('&lt;script&gt;'));
+
+      // state and login_hint through the sign-in page, a typed username, then the consent page.
+      const flow = await authorizationRequest(client, {
+        state: probe,
+        login_hint: probe,
+        prompt: 'consent',
+      });
+      const start = await browser.fetch(authorizeUrl(server, flow.params));
+      const loginPath = redirectedTo(server, start.response);
+      const login = await browser.fetch(loginPath);
+      const failed = await browser.fetch('/login', {
+        form: { ...hiddenFields(login.text), username: probe, password: 'wrong' },
+      });
+      for (const page of [login, failed]) {
+        assert.ok(!page.text.includes('<script'), page.text);
+        assert.equal(hiddenFields(page.text).state, probe);
+      }
+      const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
+      const consent = await browser.fetch(redirectedTo(server, signedIn.response));
+      assert.ok(!consent.text.includes('<script'), consent.text);
+      const approved = await browser.fetch('/consent', {
+        form: { ...hiddenFields(consent.text), decision: 'approve' },
+      });
+      codeFrom(server, approved.response, flow);
+
+      // form_post carries it in an auto-submitted form: escaped there too.
+      const posted = await authorizationRequest(client, {
+        state: probe,
+        response_mode: 'form_post',
+      });
+      const page = await browser.fetch(authorizeUrl(server, posted.params));
+      assert.equal(page.response.status, 200);
+      assert.ok(!page.text.includes(probe));
+      assert.equal(hiddenFields(page.text).state, probe);
+    });
+
+    test('consent is remembered per user: another user of the same client is asked', async () => {
+      await completeFlow(new Browser(server), server, user, await authorizationRequest(client));
+      const someoneElse = await addUser(server.app.ctx, PASSWORD);
+      const browser = new Browser(server);
+      const flow = await authorizationRequest(client);
+      const start = await browser.fetch(authorizeUrl(server, flow.params));
+      const loginPath = redirectedTo(server, start.response);
+      const signedIn = await signIn(browser, loginPath, someoneElse.username, PASSWORD);
+      assert.match(redirectedTo(server, signedIn.response), /^\/consent\?/);
+    });
+
+    test('an account is locked after repeated failures, saying only "wrong"', async () => {
+      const victim = await addUser(server.app.ctx, PASSWORD);
+      const browser = new Browser(server);
+      const flow = await authorizationRequest(client);
+      const start = await browser.fetch(authorizeUrl(server, flow.params));
+      const page = await browser.fetch(redirectedTo(server, start.response));
+      const attempt = (password: string) =>
+        browser.fetch('/login', {
+          form: { ...hiddenFields(page.text), username: victim.username, password },
+        });
+
+      for (let i = 0; i < LOCKOUT_THRESHOLD; i += 1) {
+        const failed = await attempt(`wrong ${i}`);
+        assert.equal(failed.response.status, 200);
+        assert.ok(failed.text.includes(SIGN_IN_FAILED));
+      }
+      const locked = await attempt(PASSWORD);
+      assert.equal(locked.response.status, 200);
+      assert.ok(locked.text.includes(SIGN_IN_FAILED));
+      assert.equal(locked.response.headers.get('retry-after'), null);
+      assert.equal(browser.cookies.get('authly_session'), undefined);
+
+      // The lock ends by itself.
+      server.advance(LOCKOUT_SECONDS);
+      try {
+        const unlocked = await attempt(PASSWORD);
+        assert.match(redirectedTo(server, unlocked.response), /^\/consent\?/);
+      } finally {
+        server.advance(-LOCKOUT_SECONDS);
+      }
+    });
+
     test('a failed sign-in says the same for a wrong password and an unknown user', async () => {
       const browser = new Browser(server);
       const flow = await authorizationRequest(client);
@@ -625,7 +650,7 @@ for (const engine of testEngines()) {
         const start = await browser.fetch(authorizeUrl(secure, flow.params));
         const loginPath = redirectedTo(secure, start.response);
         assert.match(loginPath, /^\/login\?/);
-        const signedIn = await signIn(browser, secure, loginPath, u);
+        const signedIn = await signIn(browser, loginPath, u.username, PASSWORD);
         assert.match(redirectedTo(secure, signedIn.response), /^\/consent\?/);
         for (const name of ['authly_csrf', 'authly_session']) {
           const line = browser.setCookies.find((c) => c.startsWith(`${name}=`)) ?? '';

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import * as openid from 'openid-client';
 import { chromium, type Browser } from 'playwright-core';
@@ -17,21 +17,11 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/http/logger.js';
 import type { Client, StoreEngine, User } from '../src/store/types.js';
 import { freshDatabaseUrl, testEngines } from './helpers/engines.js';
+import { freePort } from './helpers/free-port.js';
 import { addClient, addUser } from './helpers/token-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'a long and fine passphrase';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A request that reached the relying party's redirect URI. */
 interface Hit {

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -17,20 +16,13 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/http/logger.js';
 import { freshDatabaseUrl, tempDir, testEngines } from './helpers/engines.js';
+import { freePort } from './helpers/free-port.js';
 
 const BIN = fileURLToPath(new URL('../../bin/authly.js', import.meta.url));
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 /** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `authly serve` in `cwd` with nothing configured but the port; resolves once it listens. */
 async function startServe(cwd: string, port: number): Promise<ChildProcess> {

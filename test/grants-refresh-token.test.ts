@@ -17,6 +17,7 @@ import {
   assertInvalidGrant,
   authorizationServer,
   basicAuth,
+  callbackUrl,
   insecure,
   mintCode,
   openidConfig,
@@ -116,7 +117,7 @@ for (const engine of testEngines()) {
       const config = openidConfig(server, spa.client.clientId, openid.None());
       const first = await openid.authorizationCodeGrant(
         config,
-        new URL(`${REDIRECT_URI}?code=${minted.code}`),
+        callbackUrl(server, minted.code),
         { pkceCodeVerifier: minted.verifier },
       );
       const second = await openid.refreshTokenGrant(config, first.refresh_token!);

@@ -17,12 +17,11 @@ import {
   later,
   openidConfig,
   refresh,
-  serverMetadata,
   startCast,
   userTokens,
   type Registered,
 } from './helpers/issued-tokens.js';
-import { insecure, type TokenServer } from './helpers/token-server.js';
+import { authorizationServer, insecure, type TokenServer } from './helpers/token-server.js';
 
 const OFFLINE = ['openid', 'profile', 'offline_access'];
 
@@ -44,7 +43,7 @@ for (const engine of testEngines()) {
       const additionalParameters: Record<string, string> = hint ? { token_type_hint: hint } : {};
       const options = { ...insecure, additionalParameters };
       const response = await oauth.revocationRequest(
-        serverMetadata(server),
+        authorizationServer(server),
         { client_id: as.client.clientId },
         clientAuth(as),
         token,

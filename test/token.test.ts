@@ -172,6 +172,15 @@ for (const engine of testEngines()) {
         basicAuth(basic.client.clientId, basic.secret),
       );
       assertOAuthError(response, 400, 'invalid_request');
+
+      // The description names the parameter, within the characters RFC 6749 §5.2 allows.
+      const odd = await postToken(
+        server,
+        'grant_type=client_credentials&%22caf%C3%A9%5C=1&%22caf%C3%A9%5C=2',
+        basicAuth(basic.client.clientId, basic.secret),
+      );
+      assertOAuthError(odd, 400, 'invalid_request');
+      assert.match(odd.body.error_description as string, /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/);
     });
 
     test('a JSON body answers invalid_request', async () => {

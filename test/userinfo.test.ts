@@ -14,12 +14,16 @@ import {
   later,
   openidConfig,
   postForm,
-  serverMetadata,
   startCast,
   userTokens,
   type Registered,
 } from './helpers/issued-tokens.js';
-import { addUser, insecure, type TokenServer } from './helpers/token-server.js';
+import {
+  addUser,
+  authorizationServer,
+  insecure,
+  type TokenServer,
+} from './helpers/token-server.js';
 
 const ALL = ['openid', 'profile', 'email'];
 const INVALID_TOKEN =
@@ -67,7 +71,7 @@ for (const engine of testEngines()) {
 
     test('GET with a Bearer header answers the claims, sub equal to the ID token', async () => {
       const tokens = await userTokens(server, rp, user, ALL);
-      const as = serverMetadata(server);
+      const as = authorizationServer(server);
       const rpMeta = { client_id: rp.client.clientId };
       const response = await oauth.userInfoRequest(as, rpMeta, tokens.accessToken, insecure);
       assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -78,7 +82,7 @@ for (const engine of testEngines()) {
 
     test('POST with a Bearer header answers the same claims', async () => {
       const tokens = await userTokens(server, rp, user, ALL);
-      const as = serverMetadata(server);
+      const as = authorizationServer(server);
       const rpMeta = { client_id: rp.client.clientId };
       const response = await oauth.protectedResourceRequest(
         tokens.accessToken,
@@ -137,7 +141,7 @@ for (const engine of testEngines()) {
     });
 
     test('oauth4webapi reads the missing-token challenge without an error', async () => {
-      const as = serverMetadata(server);
+      const as = authorizationServer(server);
       const rpMeta = { client_id: rp.client.clientId };
       // oauth4webapi will not send a request without a token; a plain one stands in for it.
       const bare = await fetch(userinfo);

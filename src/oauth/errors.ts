@@ -22,9 +22,14 @@ export class OAuthError extends Error {
     this.detail = detail;
   }
 
-  /** The RFC 6749 §5.2 body. */
+  /**
+   * The RFC 6749 §5.2 body. `error_description` may carry only %x20-21 / %x23-5B / %x5D-7E
+   * (§4.1.2.1, §5.2); a description that quotes the request (a parameter name, a scope) has any
+   * other character replaced, so that a client's own input cannot make the answer invalid.
+   */
   toJSON(): { error: string; error_description: string } {
-    return { error: this.error, error_description: this.description };
+    const description = this.description.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '?');
+    return { error: this.error, error_description: description };
   }
 }
 
@@ -92,6 +97,20 @@ export class LoginRequired extends OAuthError {
 export class ConsentRequired extends OAuthError {
   constructor(description = 'the user has not consented', detail?: string) {
     super('consent_required', 400, description, detail);
+  }
+}
+
+/** OIDC Core §6.1: a request object by value, which Authly does not take. */
+export class RequestNotSupported extends OAuthError {
+  constructor(description = 'request objects are not supported', detail?: string) {
+    super('request_not_supported', 400, description, detail);
+  }
+}
+
+/** OIDC Core §6.2: a request object by reference, which Authly does not take. */
+export class RequestUriNotSupported extends OAuthError {
+  constructor(description = 'request_uri is not supported', detail?: string) {
+    super('request_uri_not_supported', 400, description, detail);
   }
 }
 

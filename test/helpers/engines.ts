@@ -5,6 +5,7 @@
  * passes what it found as AUTHLY_TEST_POSTGRES_URL and AUTHLY_TEST_REDIS_URL. Under CI both must be
  * reachable; elsewhere the runner says which suites it left out.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,4 +47,35 @@ export async function freshDatabaseUrl(engine: StoreEngine): Promise<string> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * Every row of every table of the database at `databaseUrl`, as JSON text, read over a connection
+ * of its own: what someone who copied the database would hold.
+ */
+export async function storedText(databaseUrl: string): Promise<string> {
+  const tables: Record<string, unknown[]> = {};
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new Database(databaseUrl.slice('sqlite:'.length), { readonly: true });
+    try {
+      const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+      for (const { name } of names as { name: string }[]) {
+        tables[name] = db.prepare(`SELECT * FROM "${name}"`).all();
+      }
+    } finally {
+      db.close();
+    }
+  } else {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const names = await sql<{ name: string }[]>`
+        SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'`;
+      for (const { name } of names) tables[name] = await sql.unsafe(`SELECT * FROM "${name}"`);
+    } finally {
+      await sql.end();
+    }
+  }
+  return JSON.stringify(tables, (_key, value) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
 }

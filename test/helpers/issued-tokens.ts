@@ -1,8 +1,8 @@
 /**
  * Tokens obtained the way a relying party obtains them: through the real /token endpoint with
  * oauth4webapi (an authorization code minted through the store stands in for /authorize). Also
- * the server metadata and client configurations the revocation, introspection and userinfo
- * suites hand to oauth4webapi and openid-client.
+ * the client configurations the revocation, introspection and userinfo suites hand to
+ * oauth4webapi and openid-client, on the metadata the server published.
  */
 import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
@@ -33,16 +33,6 @@ export interface UserTokens {
   sub: string | undefined;
 }
 
-/** oauth4webapi's view of the server, with the endpoints these suites exercise. */
-export function serverMetadata(server: TokenServer): oauth.AuthorizationServer {
-  return {
-    ...authorizationServer(server),
-    revocation_endpoint: `${server.issuer}/revoke`,
-    introspection_endpoint: `${server.issuer}/introspect`,
-    userinfo_endpoint: `${server.issuer}/userinfo`,
-  };
-}
-
 /** The client authentication `registered` was registered with, for oauth4webapi. */
 export function clientAuth({ client, secret }: Registered): oauth.ClientAuth {
   if (client.authMethod === 'none') return oauth.None();
@@ -58,7 +48,7 @@ export function openidConfig(server: TokenServer, registered: Registered): openi
   if (client.authMethod === 'none') auth = openid.None();
   if (client.authMethod === 'client_secret_post') auth = openid.ClientSecretPost(secret);
 
-  const config = new openid.Configuration(serverMetadata(server), client.clientId, {}, auth);
+  const config = new openid.Configuration(authorizationServer(server), client.clientId, {}, auth);
   openid.allowInsecureRequests(config);
   return config;
 }
@@ -69,7 +59,7 @@ export async function clientCredentialsToken(
   registered: Registered,
   scope?: string,
 ): Promise<string> {
-  const as = serverMetadata(server);
+  const as = authorizationServer(server);
   const rp = { client_id: registered.client.clientId };
   const parameters: Record<string, string> = scope ? { scope } : {};
   const response = await oauth.clientCredentialsGrantRequest(
@@ -90,7 +80,7 @@ export async function userTokens(
   user: User,
   scope: string[],
 ): Promise<UserTokens> {
-  const as = serverMetadata(server);
+  const as = authorizationServer(server);
   const rp = { client_id: registered.client.clientId };
   const minted = await mintCode(server.ctx, {
     clientId: registered.client.clientId,
@@ -132,7 +122,7 @@ export async function introspect(
   registered: Registered,
   token: string,
 ): Promise<oauth.IntrospectionResponse> {
-  const as = serverMetadata(server);
+  const as = authorizationServer(server);
   const rp = { client_id: registered.client.clientId };
   const response = await oauth.introspectionRequest(
     as,
@@ -192,7 +182,7 @@ export async function refresh(
   registered: Registered,
   refreshToken: string,
 ): Promise<oauth.TokenEndpointResponse> {
-  const as = serverMetadata(server);
+  const as = authorizationServer(server);
   const rp = { client_id: registered.client.clientId };
   const auth = clientAuth(registered);
   const response = await oauth.refreshTokenGrantRequest(as, rp, auth, refreshToken, insecure);

@@ -1,10 +1,9 @@
 /**
  * A running Authly for token endpoint suites: a fresh database of the given engine, a real
- * listening socket, a clock the test can move forward, and helpers that seed clients, users and
- * authorization codes straight through the store.
+ * listening socket, its metadata read through discovery, a clock the test can move forward, and
+ * helpers that seed clients, users and authorization codes straight through the store.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
 import { createApp, type App } from '../../src/app.js';
@@ -17,6 +16,7 @@ import { createLogger } from '../../src/http/logger.js';
 import { InvalidGrant } from '../../src/oauth/errors.js';
 import type { Client, NewClient, StoreEngine, User } from '../../src/store/types.js';
 import { freshDatabaseUrl } from './engines.js';
+import { freePort } from './free-port.js';
 
 export interface TokenServer {
   app: App;
@@ -24,6 +24,8 @@ export interface TokenServer {
   /** The issuer, equal to the listening base URL. */
   issuer: string;
   tokenEndpoint: string;
+  /** The server's metadata, as oauth4webapi discovered it from the OpenID configuration. */
+  metadata: oauth.AuthorizationServer;
   /** Moves the server's clock forward. */
   advance(seconds: number): void;
   close(): Promise<void>;
@@ -34,22 +36,26 @@ export async function startTokenServer(
   engine: StoreEngine,
   env: NodeJS.ProcessEnv = {},
 ): Promise<TokenServer> {
-  const config = loadConfig({ DATABASE_URL: await freshDatabaseUrl(engine), ...env });
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    DATABASE_URL: await freshDatabaseUrl(engine),
+    AUTHLY_ISSUER: issuer,
+    ...env,
+  });
   let offset = 0;
   const app = await createApp(config, {
     logger: createLogger('silent'),
     clock: () => new Date(Date.now() + offset),
   });
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.server.address() as AddressInfo;
-  // The port is known only now; tokens read the issuer from the config at request time.
-  config.issuer = `http://127.0.0.1:${port}`;
+  await app.server.listen({ port, host: '127.0.0.1' });
 
   return {
     app,
     ctx: app.ctx,
-    issuer: config.issuer,
-    tokenEndpoint: `${config.issuer}/token`,
+    issuer,
+    tokenEndpoint: `${issuer}/token`,
+    metadata: await discover(issuer),
     advance(seconds) {
       offset += seconds * 1000;
     },
@@ -57,14 +63,16 @@ export async function startTokenServer(
   };
 }
 
-/** oauth4webapi's view of the server, written out rather than discovered. */
+/** The OpenID Provider metadata of `issuer`, read and checked by oauth4webapi. */
+export async function discover(issuer: string): Promise<oauth.AuthorizationServer> {
+  const url = new URL(issuer);
+  const response = await oauth.discoveryRequest(url, { algorithm: 'oidc', ...insecure });
+  return oauth.processDiscoveryResponse(url, response);
+}
+
+/** oauth4webapi's view of the server: what discovery answered. */
 export function authorizationServer(server: TokenServer): oauth.AuthorizationServer {
-  return {
-    issuer: server.issuer,
-    token_endpoint: server.tokenEndpoint,
-    jwks_uri: `${server.issuer}/.well-known/jwks.json`,
-    id_token_signing_alg_values_supported: ['RS256'],
-  };
+  return server.metadata;
 }
 
 /** openid-client's configuration for `clientId` (plain http allowed for the test server). */
@@ -82,6 +90,13 @@ export function openidConfig(
 export const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 export const REDIRECT_URI = 'https://rp.example/callback';
+
+/** The client's callback as the server sends it after /authorize: the code and `iss`. */
+export function callbackUrl(server: TokenServer, code: string): URL {
+  const url = new URL(REDIRECT_URI);
+  url.search = new URLSearchParams({ code, iss: server.issuer }).toString();
+  return url;
+}
 
 /** Registers a client; confidential ones get a fresh secret, answered alongside. */
 export async function addClient(

@@ -67,10 +67,7 @@ export function respondError(ctx: AppContext, reply: FastifyReply, failure: Auth
   const { oauth } = failure;
   reply.errorCode = oauth.error;
   reply.log.debug({ error: oauth.error, detail: oauth.detail }, 'authorization error');
-  return respond(ctx, reply, failure.target, {
-    error: oauth.error,
-    error_description: oauth.description,
-  });
+  return respond(ctx, reply, failure.target, oauth.toJSON());
 }
 
 /**

@@ -47,10 +47,11 @@ function checkCode(
   if (code.clientId !== client.clientId) throw new InvalidGrant('code issued to another client');
   if (code.expiresAt <= ctx.clock()) throw new InvalidGrant('code expired');
 
-  // RFC 6749 §4.1.3: when the authorization request carried redirect_uri, the token request must
-  // repeat it exactly. Authly keeps the redirect URI on every code, so it is always compared.
-  if (code.redirectUri && params.redirect_uri !== code.redirectUri) {
-    throw new InvalidGrant('redirect_uri missing or different from the authorization request');
+  // OAuth 2.1 §4.1.3: PKCE binds the code to the client instance, so the token request need not
+  // repeat redirect_uri; when it does (OAuth 2.0 and OpenID Connect clients always do), it must
+  // be exactly the one the code was issued for (RFC 6749 §4.1.3).
+  if (params.redirect_uri !== undefined && params.redirect_uri !== code.redirectUri) {
+    throw new InvalidGrant('redirect_uri differs from the authorization request');
   }
   checkPkce(verifier, code.codeChallenge);
 }
