@@ -14,6 +14,7 @@ import type {
   LoginSession,
   NewAuthorizationCode,
   NewRefreshToken,
+  RotationRequest,
   SigningKey,
   StoreEngine,
   User,
@@ -519,91 +520,120 @@ for (const engine of testEngines()) {
         await assertConflict(store.refreshTokens.create(token), 'refresh token', 'token_hash');
       });
 
-      test('rotate spends the token and stores the next in its family', async () => {
+      /** A rotation request by `by` for a successor living until `expiresAt`. */
+      const rotation = (by: Client, fields: Partial<RotationRequest> = {}): RotationRequest => ({
+        clientId: by.clientId,
+        scope: null,
+        nextHash: unique('rt'),
+        nextExpiresAt: at(9999),
+        ...fields,
+      });
+
+      test('rotate spends the token and stores its successor in the family', async () => {
         const first = tokenFor(user, client, { familyExpiresAt: at(7200) });
         await store.refreshTokens.create(first);
-        // The caller's family, parent and lifetime are overridden by the spent token's.
-        const next = tokenFor(user, client, { issuedAt: at(10), expiresAt: at(9999) });
-        const result = await store.refreshTokens.rotate(first.tokenHash, next, at(10));
+        const request = rotation(client);
+        const result = await store.refreshTokens.rotate(first.tokenHash, request, at(10));
 
-        assert.equal(result.status, 'rotated');
-        if (result.status !== 'rotated') return;
+        assert.ok(result);
         assert.deepEqual(result.previous, { ...first, usedAt: at(10), revokedAt: null });
+        // Family, client, user, scope and auth_time come from the spent token; the family's end
+        // caps the successor's own lifetime.
         assert.deepEqual(result.next, {
-          ...next,
-          familyId: first.familyId,
+          ...first,
+          tokenHash: request.nextHash,
           parentHash: first.tokenHash,
-          familyExpiresAt: at(7200),
+          issuedAt: at(10),
           expiresAt: at(7200),
           usedAt: null,
           revokedAt: null,
         });
-        assert.deepEqual(await store.refreshTokens.find(next.tokenHash), result.next);
+        assert.deepEqual(await store.refreshTokens.find(request.nextHash), result.next);
       });
 
-      test('presenting a spent token again revokes the whole family', async () => {
-        const first = tokenFor(user, client);
+      test('a narrower scope rotates; a wider one is refused', async () => {
+        const first = tokenFor(user, client, { scope: ['openid', 'offline_access'] });
         await store.refreshTokens.create(first);
-        const second = tokenFor(user, client);
-        await store.refreshTokens.rotate(first.tokenHash, second, at(1));
-        const third = tokenFor(user, client);
-        await store.refreshTokens.rotate(second.tokenHash, third, at(2));
+        const wider = rotation(client, { scope: ['openid', 'email'] });
+        assert.equal(await store.refreshTokens.rotate(first.tokenHash, wider, at(1)), null);
+        const narrower = rotation(client, { scope: ['openid'] });
+        const result = await store.refreshTokens.rotate(first.tokenHash, narrower, at(2));
+        // The successor keeps the scope granted; narrowing is for the access token.
+        assert.deepEqual(result?.next.scope, ['openid', 'offline_access']);
+      });
 
-        const repo = store.refreshTokens;
-        const reuse = await repo.rotate(first.tokenHash, tokenFor(user, client), at(3));
-        assert.equal(reuse.status, 'reused');
-        assert.deepEqual(reuse.status === 'reused' && reuse.previous.revokedAt, at(3));
-        for (const { tokenHash } of [first, second, third]) {
-          const found = await store.refreshTokens.find(tokenHash);
-          assert.deepEqual(found?.revokedAt, at(3), tokenHash);
+      test('rotate refuses, changing nothing, a token that may not be spent', async () => {
+        const other = await newClient(store);
+        const spent = tokenFor(user, client);
+        const revoked = tokenFor(user, client);
+        const expired = tokenFor(user, client, { expiresAt: at(5) });
+        const familyOver = tokenFor(user, client, { familyExpiresAt: at(5) });
+        const userless = tokenFor(null, client);
+        const parent = tokenFor(user, client);
+        const orphan = tokenFor(user, client, { parentHash: parent.tokenHash });
+        const all = [spent, revoked, expired, familyOver, userless, parent, orphan];
+        for (const token of all) await store.refreshTokens.create(token);
+        await store.refreshTokens.rotate(spent.tokenHash, rotation(client), at(1));
+        await store.refreshTokens.revokeFamily(revoked.familyId, at(1));
+        await store.refreshTokens.revokeFamily(parent.familyId, at(1));
+
+        const refused: [NewRefreshToken, Client, string][] = [
+          [spent, client, 'spent'],
+          [revoked, client, 'revoked'],
+          [expired, client, 'expired'],
+          [familyOver, client, 'family over'],
+          [userless, client, 'no user'],
+          [orphan, client, 'parent revoked'],
+          [tokenFor(user, client), other, 'another client'],
+        ];
+        await store.refreshTokens.create(refused[6][0]);
+        for (const [token, by, why] of refused) {
+          const before = await store.refreshTokens.find(token.tokenHash);
+          const request = rotation(by);
+          const result = await store.refreshTokens.rotate(token.tokenHash, request, at(10));
+          assert.equal(result, null, why);
+          assert.deepEqual(await store.refreshTokens.find(token.tokenHash), before, why);
+          assert.equal(await store.refreshTokens.find(request.nextHash), null, why);
         }
-        // A revoked token cannot be rotated either, and the first revocation time stays.
-        const again = await repo.rotate(third.tokenHash, tokenFor(user, client), at(4));
-        assert.equal(again.status, 'reused');
-        assert.deepEqual(again.status === 'reused' && again.previous.revokedAt, at(3));
       });
 
       test('rotating an unknown token finds nothing and stores nothing', async () => {
-        const next = tokenFor(user, client);
-        assert.deepEqual(await store.refreshTokens.rotate(unique('rt'), next, T0), {
-          status: 'not_found',
-        });
-        assert.equal(await store.refreshTokens.find(next.tokenHash), null);
+        const request = rotation(client);
+        assert.equal(await store.refreshTokens.rotate(unique('rt'), request, T0), null);
+        assert.equal(await store.refreshTokens.find(request.nextHash), null);
       });
 
-      test('of 10 concurrent rotations exactly one wins and the family ends revoked', async () => {
+      test('of 10 concurrent rotations exactly one wins', async () => {
         // Several rounds, because a wrong implementation loses only some of the races.
         for (let round = 0; round < 5; round++) {
           const first = tokenFor(user, client);
           await store.refreshTokens.create(first);
-          const candidates = Array.from({ length: 10 }, () => tokenFor(user, client));
+          const requests = Array.from({ length: 10 }, () => rotation(client));
           const results = await Promise.all(
-            candidates.map((next, i) => store.refreshTokens.rotate(first.tokenHash, next, at(i))),
+            requests.map((req, i) => store.refreshTokens.rotate(first.tokenHash, req, at(i))),
           );
 
-          const winners = results.flatMap((each) => (each.status === 'rotated' ? [each] : []));
+          const winners = results.filter((result) => result !== null);
           assert.equal(winners.length, 1);
-          assert.equal(results.filter((result) => result.status === 'reused').length, 9);
-          for (const next of candidates) {
-            const found = await store.refreshTokens.find(next.tokenHash);
-            if (next.tokenHash !== winners[0].next.tokenHash) assert.equal(found, null);
-            else assert.notEqual(found?.revokedAt, null, 'the winner’s token is revoked too');
+          for (const request of requests) {
+            const found = await store.refreshTokens.find(request.nextHash);
+            assert.equal(found !== null, request.nextHash === winners[0]!.next.tokenHash);
           }
-          assert.notEqual((await store.refreshTokens.find(first.tokenHash))?.revokedAt, null);
+          assert.notEqual((await store.refreshTokens.find(first.tokenHash))?.usedAt, null);
         }
       });
 
       test('revokeFamily revokes only live tokens of that family and counts them', async () => {
         const first = tokenFor(user, client);
         await store.refreshTokens.create(first);
-        const second = tokenFor(user, client);
+        const second = rotation(client);
         await store.refreshTokens.rotate(first.tokenHash, second, at(1));
         const other = tokenFor(user, client);
         await store.refreshTokens.create(other);
 
         assert.equal(await store.refreshTokens.revokeFamily(first.familyId, at(2)), 2);
         assert.equal(await store.refreshTokens.revokeFamily(first.familyId, at(3)), 0);
-        assert.deepEqual((await store.refreshTokens.find(second.tokenHash))?.revokedAt, at(2));
+        assert.deepEqual((await store.refreshTokens.find(second.nextHash))?.revokedAt, at(2));
         assert.equal((await store.refreshTokens.find(other.tokenHash))?.revokedAt, null);
       });
     });

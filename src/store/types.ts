@@ -113,12 +113,22 @@ export interface RefreshToken {
 
 export type NewRefreshToken = Omit<RefreshToken, 'usedAt' | 'revokedAt'>;
 
-/** The outcome of trying to rotate a refresh token. */
-export type RotateResult =
-  | { status: 'rotated'; previous: RefreshToken; next: RefreshToken }
-  /** The token was already used or revoked: its family has now been revoked. */
-  | { status: 'reused'; previous: RefreshToken }
-  | { status: 'not_found' };
+/** A rotation asked for by a client presenting a refresh token. */
+export interface RotationRequest {
+  /** The client presenting it: only its own token is spent (RFC 6749 §10.4). */
+  clientId: string;
+  /** A narrower scope asked for (RFC 6749 §6): the token must hold all of it; null if none. */
+  scope: string[] | null;
+  /** The replacement's hash, and its own expiry (capped by the family's end). */
+  nextHash: string;
+  nextExpiresAt: Date;
+}
+
+/** A token spent by a rotation, and the one that replaced it. */
+export interface Rotation {
+  previous: RefreshToken;
+  next: RefreshToken;
+}
 
 export interface LoginSession {
   /** SHA-256 of the session cookie value. */
@@ -208,10 +218,13 @@ export interface RefreshTokenRepository {
   create(token: NewRefreshToken): Promise<void>;
   find(tokenHash: string): Promise<RefreshToken | null>;
   /**
-   * Spends `tokenHash` and stores `next` in its place, atomically. When the token was already
-   * used or revoked, revokes the whole family instead (RFC 9700 §4.14.2) and answers `reused`.
+   * Spends `tokenHash` and stores its replacement, in one atomic step, when the token may be
+   * spent: not spent or revoked before, its parent not revoked, not expired (nor its family),
+   * issued to `request.clientId` for a user, and holding every scope asked for. The replacement
+   * inherits family, client, user, scope and auth_time. Answers null, changing nothing, otherwise;
+   * of concurrent calls for one token, at most one answers a Rotation.
    */
-  rotate(tokenHash: string, next: NewRefreshToken, now: Date): Promise<RotateResult>;
+  rotate(tokenHash: string, request: RotationRequest, now: Date): Promise<Rotation | null>;
   revokeFamily(familyId: string, now: Date): Promise<number>;
   deleteExpired(now: Date): Promise<number>;
 }

@@ -44,28 +44,26 @@ export function newRefreshToken(ctx: AppContext, grant: RefreshTokenGrant): Issu
   };
 }
 
+/** A new token to replace a spent one: its value, hash and own expiry. */
+export interface SuccessorToken {
+  token: string;
+  tokenHash: string;
+  /** Its own lifetime from now; the store caps it by the family's end. */
+  expiresAt: Date;
+}
+
 /**
- * The token that replaces `previous` on rotation. RFC 6749 §6: its scope is that of the token it
- * replaces, even when the request narrowed the access token's scope; its expiry is the sooner of
- * its own lifetime and the family's end.
+ * The value for the token that replaces one on rotation. Everything else it carries (family,
+ * client, user, scope, auth_time) comes from the token it replaces, in the store: RFC 6749 §6
+ * keeps the refresh token's scope even when the request narrows the access token's.
  */
-export function nextRefreshToken(ctx: AppContext, previous: RefreshToken): IssuedRefreshToken {
+export function successorToken(ctx: AppContext): SuccessorToken {
   const now = ctx.clock();
   const token = randomToken();
   return {
     token,
-    record: {
-      tokenHash: sha256(token),
-      familyId: previous.familyId,
-      parentHash: previous.tokenHash,
-      clientId: previous.clientId,
-      userId: previous.userId,
-      scope: previous.scope,
-      authTime: previous.authTime,
-      issuedAt: now,
-      expiresAt: expiry(ctx, now, previous.familyExpiresAt),
-      familyExpiresAt: previous.familyExpiresAt,
-    },
+    tokenHash: sha256(token),
+    expiresAt: new Date(now.getTime() + ctx.config.refreshTokenTtl * 1000),
   };
 }
 

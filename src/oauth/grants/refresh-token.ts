@@ -1,12 +1,13 @@
 /**
  * The refresh_token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2,
  * OAuth 2.1 §4.3.1): every use spends the token and issues its successor in one atomic store
- * call; presenting a spent token revokes its whole family.
+ * call that also checks the token (one round trip on PostgreSQL); presenting a spent token
+ * revokes its whole family.
  */
 import type { AppContext } from '../../context.js';
 import { sha256 } from '../../crypto/hash.js';
 import type { RefreshToken } from '../../store/types.js';
-import { isRefreshTokenActive, nextRefreshToken } from '../../tokens/refresh-token.js';
+import { isRefreshTokenActive, successorToken } from '../../tokens/refresh-token.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
 import type { Grant, GrantRequest } from './grant.js';
 import { checkScopeWithin, parseScope } from './scope.js';
@@ -22,11 +23,18 @@ async function revokeFamily(ctx: AppContext, token: RefreshToken, why: string): 
 }
 
 /**
- * The checks before rotation. A token from another client, or one already spent, has leaked:
- * its family is revoked (RFC 9700 §4.14.2; RFC 6749 §10.4 binds refresh tokens to their client).
+ * Why a token could not be rotated, found after the fact: the rotation itself checks everything
+ * in one statement, and only a refused token pays for this second look. A token from another
+ * client, or one already spent (also by a concurrent request a moment ago), has leaked: its family
+ * is revoked (RFC 9700 §4.14.2; RFC 6749 §10.4 binds refresh tokens to their client). Always throws.
  */
-async function checkToken(grant: GrantRequest, token: RefreshToken | null): Promise<RefreshToken> {
+async function refuse(
+  grant: GrantRequest,
+  tokenHash: string,
+  requested: string[] | undefined,
+): Promise<never> {
   const { ctx, client } = grant;
+  const token = await ctx.store.refreshTokens.find(tokenHash);
   if (!token) throw new InvalidGrant('unknown refresh token');
 
   if (token.clientId !== client.clientId) {
@@ -41,7 +49,9 @@ async function checkToken(grant: GrantRequest, token: RefreshToken | null): Prom
     throw new InvalidGrant('refresh token revoked or expired');
   }
   if (token.userId === null) throw new InvalidGrant('refresh token without a user');
-  return token;
+  // RFC 6749 §6: the scope may narrow for this access token but never exceed the original grant.
+  if (requested) checkScopeWithin(requested, token.scope, 'the scope originally granted');
+  throw new InvalidGrant('refresh token family revoked');
 }
 
 async function handle(grant: GrantRequest) {
@@ -49,34 +59,28 @@ async function handle(grant: GrantRequest) {
   if (!params.refresh_token) throw new InvalidRequest('refresh_token is required');
 
   const tokenHash = sha256(params.refresh_token);
-  const token = await checkToken(grant, await ctx.store.refreshTokens.find(tokenHash));
-
-  // RFC 6749 §6: the scope may narrow for this access token but never exceed the original grant.
   const requested = parseScope(params.scope);
-  if (requested) checkScopeWithin(requested, token.scope, 'the scope originally granted');
+  const successor = successorToken(ctx);
+  const request = {
+    clientId: client.clientId,
+    scope: requested ?? null,
+    nextHash: successor.tokenHash,
+    nextExpiresAt: successor.expiresAt,
+  };
+  const rotation = await ctx.store.refreshTokens.rotate(tokenHash, request, ctx.clock());
+  if (!rotation) return refuse(grant, tokenHash, requested);
 
-  const next = nextRefreshToken(ctx, token);
-  const rotated = ctx.store.refreshTokens.rotate(tokenHash, next.record, ctx.clock());
+  const { previous, next } = rotation;
   const user: UserGrant = {
     client,
-    userId: token.userId!,
-    scope: requested ?? token.scope,
-    authTime: token.authTime,
+    userId: previous.userId!,
+    scope: requested ?? previous.scope,
+    authTime: previous.authTime,
   };
   const access = accessTokenFor(ctx, user);
-  // OIDC Core §12.2: a fresh ID token, without nonce; signed while the rotation is in flight.
-  const [result, idToken] = await Promise.all([rotated, idTokenFor(ctx, user, access.token)]);
-
-  if (result.status === 'reused') {
-    // Another request spent the same token first: the store has revoked the family.
-    ctx.logger.warn(
-      { event: 'refresh_token.reused', clientId: client.clientId, familyId: token.familyId },
-      'refresh token family revoked: spent concurrently',
-    );
-    throw new InvalidGrant('refresh token already used');
-  }
-  if (result.status === 'not_found') throw new InvalidGrant('refresh token no longer stored');
-  return tokenResponse(access, next, idToken);
+  // OIDC Core §12.2: a fresh ID token, without nonce.
+  const idToken = await idTokenFor(ctx, user, access.token);
+  return tokenResponse(access, { token: successor.token, record: next }, idToken);
 }
 
 /** grant_type=refresh_token */

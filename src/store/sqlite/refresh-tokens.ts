@@ -1,5 +1,11 @@
 import { toStoreConflict } from '../errors.js';
-import type { NewRefreshToken, RefreshTokenRepository, RotateResult } from '../types.js';
+import type {
+  NewRefreshToken,
+  RefreshToken,
+  RefreshTokenRepository,
+  Rotation,
+  RotationRequest,
+} from '../types.js';
 import { statement, type Db } from './database.js';
 import type { Writer } from './writer.js';
 import { json, ms, toRefreshToken, type Row } from './rows.js';
@@ -40,42 +46,56 @@ export function refreshTokenInserter(db: Db): (token: NewRefreshToken) => Row {
 export function sqliteRefreshTokens(db: Db, writer: Writer): RefreshTokenRepository {
   const store = refreshTokenInserter(db);
   const byHash = statement(db, 'SELECT * FROM refresh_tokens WHERE token_hash = ?');
-  const spend = statement(
-    db,
-    `UPDATE refresh_tokens SET used_at = ?
-     WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL RETURNING *`,
-  );
+  const spend = statement(db, 'UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?');
   const revokeAll = statement(
     db,
     'UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL',
   );
   const expired = statement(db, 'DELETE FROM refresh_tokens WHERE expires_at <= ?');
 
-  type Rotate = (tokenHash: string, next: NewRefreshToken, now: Date) => RotateResult;
-  const rotate = db.transaction<Rotate>((tokenHash, next, now) => {
-    const spent = spend().get(ms(now), tokenHash) as Row | undefined;
-    if (spent) {
-      const previous = toRefreshToken(spent);
-      // The family and its absolute end come from the spent token, so that a rotation can
-      // neither move a token to another family nor outlive the family.
-      const stored = store({
-        ...next,
-        familyId: previous.familyId,
-        parentHash: previous.tokenHash,
-        familyExpiresAt: previous.familyExpiresAt,
-        expiresAt: earliest(next.expiresAt, previous.familyExpiresAt),
-      });
-      return { status: 'rotated', previous, next: toRefreshToken(stored) };
-    }
+  const parentRevoked = statement(
+    db,
+    'SELECT 1 FROM refresh_tokens WHERE token_hash = ? AND revoked_at IS NOT NULL',
+  );
 
-    const existing = byHash().get(tokenHash) as Row | undefined;
-    if (!existing) return { status: 'not_found' };
+  /** Whether the token may be spent for `request` (see RefreshTokenRepository.rotate). */
+  function spendable(token: RefreshToken, request: RotationRequest, now: Date): boolean {
+    const { scope } = request;
+    return (
+      token.usedAt === null &&
+      token.revokedAt === null &&
+      token.expiresAt > now &&
+      token.familyExpiresAt > now &&
+      token.clientId === request.clientId &&
+      token.userId !== null &&
+      (scope === null || scope.every((name) => token.scope.includes(name))) &&
+      (token.parentHash === null || parentRevoked().get(token.parentHash) === undefined)
+    );
+  }
 
-    // RFC 9700 §4.14.2: a spent or revoked token presented again means it leaked.
-    revokeAll().run(ms(now), existing.family_id);
-    const previous = toRefreshToken(byHash().get(tokenHash) as Row);
-    return { status: 'reused', previous };
-  });
+  // Runs inside the writer's transaction: nothing else can spend the token in between.
+  function rotate(tokenHash: string, request: RotationRequest, now: Date): Rotation | null {
+    const row = byHash().get(tokenHash) as Row | undefined;
+    if (!row) return null;
+    const previous = toRefreshToken(row);
+    if (!spendable(previous, request, now)) return null;
+
+    spend().run(ms(now), tokenHash);
+    const next = store({
+      tokenHash: request.nextHash,
+      familyId: previous.familyId,
+      parentHash: previous.tokenHash,
+      clientId: previous.clientId,
+      userId: previous.userId,
+      scope: previous.scope,
+      authTime: previous.authTime,
+      issuedAt: now,
+      // The family's end caps every token in it.
+      expiresAt: earliest(request.nextExpiresAt, previous.familyExpiresAt),
+      familyExpiresAt: previous.familyExpiresAt,
+    });
+    return { previous: { ...previous, usedAt: now }, next: toRefreshToken(next) };
+  }
 
   return {
     async create(token) {
@@ -91,9 +111,9 @@ export function sqliteRefreshTokens(db: Db, writer: Writer): RefreshTokenReposit
       return row ? toRefreshToken(row) : null;
     },
 
-    async rotate(tokenHash, next, now) {
+    async rotate(tokenHash, request, now) {
       try {
-        return await writer.write(() => rotate(tokenHash, next, now));
+        return await writer.write(() => rotate(tokenHash, request, now));
       } catch (error) {
         throw toStoreConflict(error, 'refresh token');
       }
