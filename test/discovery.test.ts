@@ -4,10 +4,9 @@
  * endpoint answering, the JWKS holding public keys only, and readiness following the database.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
@@ -17,28 +16,12 @@ import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/http/logger.js';
 import { freshDatabaseUrl, tempDir, testEngines } from './helpers/engines.js';
 import { freePort } from './helpers/free-port.js';
+import { startServe } from './helpers/serve.js';
 
-const BIN = fileURLToPath(new URL('../../bin/authly.js', import.meta.url));
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 /** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-
-/** `authly serve` in `cwd` with nothing configured but the port; resolves once it listens. */
-async function startServe(cwd: string, port: number): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port)], { cwd, env });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('"authly listening"')) resolve();
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-  return child;
-}
 
 describe('authly serve from an empty folder', () => {
   const cwd = tempDir('authly-serve-');
@@ -48,7 +31,7 @@ describe('authly serve from an empty folder', () => {
   before(async () => {
     const port = await freePort();
     issuer = `http://localhost:${port}`;
-    child = await startServe(cwd, port);
+    ({ child } = await startServe(cwd, port));
   });
 
   after(() => {
