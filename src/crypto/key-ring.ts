@@ -55,11 +55,21 @@ export class KeyRing {
     private readonly clock: () => Date,
   ) {}
 
-  /** Loads the keys, creating the first pair on first start (once, across processes). */
+  /**
+   * Loads the keys, creating the first pair on first start (once, across processes). Keys are
+   * generated only when an algorithm has no active key: an RSA key costs tens of milliseconds,
+   * which every worker would otherwise spend at every start.
+   */
   static async load(store: Store, secret: string | null, clock: () => Date): Promise<KeyRing> {
     const ring = new KeyRing(store, secret, clock);
     const now = clock();
-    await store.keys.ensureInitial(SIGNING_ALGORITHMS.map((alg) => generateSigningKey(alg, secret, now)));
+    const active = new Set(
+      (await store.keys.listPublished(now)).filter((k) => k.retiredAt === null).map((k) => k.alg),
+    );
+    const missing = SIGNING_ALGORITHMS.filter((alg) => !active.has(alg));
+    if (missing.length > 0) {
+      await store.keys.ensureInitial(missing.map((alg) => generateSigningKey(alg, secret, now)));
+    }
     await ring.reload();
     return ring;
   }

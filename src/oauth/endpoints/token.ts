@@ -8,8 +8,9 @@
  * Every answer, success or error, carries `Cache-Control: no-store` and `Pragma: no-cache`
  * (RFC 6749 §5.1).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { noStore } from '../../http/no-store.js';
 import { formParams } from '../../http/params.js';
 import { authenticateClient } from '../client-auth/index.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.js';
@@ -17,12 +18,6 @@ import { findGrant } from '../grants/registry.js';
 
 /** The token endpoint's path, relative to the issuer. */
 export const TOKEN_PATH = '/token';
-
-async function noStore(_request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-  reply.header('cache-control', 'no-store');
-  reply.header('pragma', 'no-cache');
-  return payload;
-}
 
 /** Registers POST /token. */
 export function registerToken(app: FastifyInstance, ctx: AppContext): void {
