@@ -97,7 +97,9 @@ export async function runBench(args: string[]): Promise<number> {
 
     process.stdout.write(markdownTables(results));
     const written = writeResults(results, options.out);
-    progress.note(`results: ${written.json}\nreport:  ${written.html}`);
+    progress.note(
+      `results: ${written.json}\nreport:  ${written.html}\ncharts:  ${written.svg.join(', ')}`,
+    );
 
     const unmeasured = results.endpoints.filter((e) => Object.keys(e.problems).length > 0);
     for (const e of unmeasured) {

@@ -9,12 +9,14 @@ import type { BenchResults } from '../results.js';
 import { lineChart, type Series } from './svg-chart.js';
 import { markdownTables } from './tables.js';
 
-const COLORS: Record<Target, string> = {
+/** Line colours per server, shared with the SVG summary. */
+export const COLORS: Record<Target, string> = {
   authly: '#1d4ed8',
   bare: '#6b7280',
   'oidc-provider': '#c2410c',
 };
-const NAMES: Record<Target, string> = {
+/** Display names per server, shared with the SVG summary. */
+export const NAMES: Record<Target, string> = {
   authly: 'Authly',
   bare: 'bare node:http',
   'oidc-provider': 'oidc-provider',
@@ -60,7 +62,8 @@ function tablesHtml(markdown: string): string {
   return out.join('\n');
 }
 
-function charts(results: BenchResults): string {
+/** The measured endpoints, each with one series per server that served it. */
+export function endpointSeries(results: BenchResults) {
   return results.endpoints
     .filter((e) => (e.runs.authly ?? []).length > 0)
     .map((e) => {
@@ -71,9 +74,18 @@ function charts(results: BenchResults): string {
           color: COLORS[t],
           values: results.connections.map((_, i) => pick(i, t)),
         }));
-      const rps = series((i, t) => e.runs[t]?.[i]?.rps ?? null);
-      const p95 = series((i, t) => e.runs[t]?.[i]?.latencyMs.p95 ?? null);
-      return `<h3>${inline(e.label)}</h3><div class="charts">${lineChart(
+      return {
+        label: e.label,
+        rps: series((i, t) => e.runs[t]?.[i]?.rps ?? null),
+        p95: series((i, t) => e.runs[t]?.[i]?.latencyMs.p95 ?? null),
+      };
+    });
+}
+
+function charts(results: BenchResults): string {
+  return endpointSeries(results)
+    .map(({ label, rps, p95 }) => {
+      return `<h3>${inline(label)}</h3><div class="charts">${lineChart(
         'requests/s',
         'connections',
         results.connections,
