@@ -458,6 +458,13 @@ for (const engine of testEngines()) {
       assert.match(loginPath, /^\/login\?/);
       const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
       codeFrom(server, signedIn.response, strict);
+
+      // max_age=0 is prompt=login, even right after a sign-in; then no loop.
+      const zero = await authorizationRequest(client, { max_age: '0' });
+      const now = await browser.fetch(authorizeUrl(server, zero.params));
+      const again = redirectedTo(server, now.response);
+      assert.match(again, /^\/login\?/);
+      codeFrom(server, (await signIn(browser, again, user.username, PASSWORD)).response, zero);
     });
 
     test('form_post: an auto-submitted form, its script allowed by hash', async () => {
