@@ -33,9 +33,11 @@ export async function checkSignIn(
   password: string,
   address: string,
 ): Promise<SignInResult> {
+  // The attempt is counted before the password is checked, and taken back if it succeeds: a
+  // burst of concurrent guesses cannot all pass a check made before any of them was counted.
   const addressKey = `sign-in:address:${address}`;
-  const byAddress = await ctx.rateLimiter.peek(addressKey);
-  if (byAddress.count >= ADDRESS_LIMIT) {
+  const byAddress = await ctx.rateLimiter.hit(addressKey, ADDRESS_WINDOW_SECONDS);
+  if (byAddress.count > ADDRESS_LIMIT) {
     return { ok: false, reason: 'throttled', retryAfter: byAddress.resetIn };
   }
 
@@ -45,11 +47,13 @@ export async function checkSignIn(
   const matches = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
 
   if (user && matches && !locked) {
-    if (user.failedLogins > 0) await ctx.store.users.recordSuccessfulLogin(user.id);
+    await Promise.all([
+      ctx.rateLimiter.release(addressKey),
+      user.failedLogins > 0 ? ctx.store.users.recordSuccessfulLogin(user.id) : undefined,
+    ]);
     return { ok: true, user };
   }
 
-  await ctx.rateLimiter.hit(addressKey, ADDRESS_WINDOW_SECONDS);
   if (user && !locked) {
     const lockUntil = user.failedLogins + 1 >= LOCKOUT_THRESHOLD
       ? new Date(now.getTime() + LOCKOUT_SECONDS * 1000)
