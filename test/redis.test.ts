@@ -25,7 +25,11 @@ import pino from 'pino';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/http/logger.js';
-import { ADDRESS_LIMIT, ADDRESS_WINDOW_SECONDS, LOCKOUT_THRESHOLD } from '../src/security/sign-in.js';
+import {
+  ADDRESS_LIMIT,
+  ADDRESS_WINDOW_SECONDS,
+  LOCKOUT_THRESHOLD,
+} from '../src/security/sign-in.js';
 import { freshDatabaseUrl, testRedisUrl } from './helpers/engines.js';
 import { freePort } from './helpers/free-port.js';
 import { addClient, addUser, basicAuth } from './helpers/token-server.js';
@@ -103,8 +107,13 @@ async function startApp(env: NodeJS.ProcessEnv, logger = createLogger('silent'))
   return { app, target, user };
 }
 
+interface ServeProcess {
+  child: ChildProcess;
+  base: string;
+}
+
 /** `authly serve` as its own process; resolves once it answers /health. */
-async function serveProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
+async function serveProcess(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
@@ -140,7 +149,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 describe('two server processes sharing Redis', { skip: needsRedis }, () => {
   const prefix = `authly-test:${randomUUID()}:`;
   let redis: Redis;
-  let servers: { child: ChildProcess; base: string }[] = [];
+  let servers: ServeProcess[] = [];
   let targets: Target[];
   let victim: string;
   let username: string;
