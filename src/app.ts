@@ -9,7 +9,7 @@ import type { AppContext } from './context.js';
 import { KeyRing } from './crypto/key-ring.js';
 import { createLogger } from './http/logger.js';
 import { buildServer } from './http/server.js';
-import { createRateLimiter } from './security/rate-limiter.js';
+import { createRateLimiter, type RateLimiter } from './security/rate-limiter.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
@@ -37,6 +37,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? (() => new Date());
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  let rateLimiter: RateLimiter | undefined;
 
   try {
     if (!options.skipMigrations) {
@@ -44,7 +45,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     const keys = await KeyRing.load(store, config.keyEncryptionSecret, clock);
-    const rateLimiter = createRateLimiter(config.redisUrl);
+    rateLimiter = await createRateLimiter(config, logger, () => clock().getTime());
     const ctx: AppContext = { config, store, keys, logger, clock, rateLimiter };
     const server = buildServer(ctx);
     const timers = startTimers(ctx);
@@ -55,11 +56,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       async close() {
         for (const timer of timers) clearInterval(timer);
         await server.close();
-        await rateLimiter.close();
+        await ctx.rateLimiter.close();
         await store.close();
       },
     };
   } catch (error) {
+    await rateLimiter?.close();
     await store.close();
     throw error;
   }

@@ -194,6 +194,10 @@ for (const engine of testEngines()) {
         // Loopback: any port, but the same path.
         { redirect_uri: 'http://127.0.0.1:8123/other' },
         { redirect_uri: 'https://127.0.0.1:8123/cb' },
+        // Loopback: a port that is no TCP port is no address to return to.
+        { redirect_uri: 'http://127.0.0.1:99999/cb' },
+        { redirect_uri: 'http://[::1]:65536/cb' },
+        { redirect_uri: 'http://127.0.0.1:0/cb' },
         // Several URIs registered: it cannot be left out.
         { redirect_uri: null },
       ];
@@ -201,6 +205,13 @@ for (const engine of testEngines()) {
         const flow = await authorizationRequest(client, overrides);
         const { response, text } = await browser.fetch(authorizeUrl(server, flow.params));
         assertErrorPage(response, text);
+        // The sign-in page and prompt=none run the same checks (and once answered 500 here).
+        const query = new URLSearchParams(flow.params);
+        const login = await browser.fetch(`${server.base}/login?${query}`);
+        assertErrorPage(login.response, login.text);
+        query.set('prompt', 'none');
+        const silent = await browser.fetch(`${server.base}/authorize?${query}`);
+        assertErrorPage(silent.response, silent.text);
       }
     });
 
@@ -447,6 +458,13 @@ for (const engine of testEngines()) {
       assert.match(loginPath, /^\/login\?/);
       const signedIn = await signIn(browser, loginPath, user.username, PASSWORD);
       codeFrom(server, signedIn.response, strict);
+
+      // max_age=0 is prompt=login, even right after a sign-in; then no loop.
+      const zero = await authorizationRequest(client, { max_age: '0' });
+      const now = await browser.fetch(authorizeUrl(server, zero.params));
+      const again = redirectedTo(server, now.response);
+      assert.match(again, /^\/login\?/);
+      codeFrom(server, (await signIn(browser, again, user.username, PASSWORD)).response, zero);
     });
 
     test('form_post: an auto-submitted form, its script allowed by hash', async () => {

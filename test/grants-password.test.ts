@@ -116,6 +116,33 @@ for (const engine of testEngines()) {
       assertOAuthError(noPassword, 400, 'invalid_request');
     });
 
+    test('a burst of concurrent guesses cannot get past the lockout', async () => {
+      // A server of its own, so that the burst stays within the address allowance.
+      const fresh = await startTokenServer(engine);
+      try {
+        const client = await addClient(fresh.ctx, { grantTypes: ['password'] });
+        const victim = await addUser(fresh.ctx, PASSWORD);
+        const attempt = (password: string) =>
+          postToken(
+            fresh,
+            { grant_type: 'password', username: victim.username, password },
+            basicAuth(client.client.clientId, client.secret),
+          );
+        const burst = await Promise.all(
+          Array.from({ length: LOCKOUT_THRESHOLD * 3 }, (_, i) => attempt(`wrong ${i}`)),
+        );
+        for (const response of burst) assertInvalidGrant(response);
+
+        const right = await attempt(PASSWORD);
+        assertInvalidGrant(right);
+        assert.equal(right.headers.get('retry-after'), null);
+        const stored = await fresh.ctx.store.users.findById(victim.id);
+        assert.ok(stored?.lockedUntil && stored.lockedUntil > fresh.ctx.clock());
+      } finally {
+        await fresh.close();
+      }
+    });
+
     // Last: it exhausts this server's allowance for the test address.
     test('an address with too many failures gets invalid_grant with Retry-After', async () => {
       let throttled = null;

@@ -241,21 +241,34 @@ for (const engine of testEngines()) {
         }
       });
 
-      test('failed sign-ins count up and lock; a success resets both', async () => {
+      test('sign-in attempts count up and lock at the threshold; a success resets', async () => {
         const user = await newUser(store);
-        assert.equal(await store.users.recordFailedLogin(user.id, null), 1);
-        assert.equal(await store.users.recordFailedLogin(user.id, at(900)), 2);
-        // Without a new lock time, the existing lock stays.
-        assert.equal(await store.users.recordFailedLogin(user.id, null), 3);
+        const count = (now: Date) => store.users.countSignInAttempt(user.id, now, 3, at(900));
+        assert.equal(await count(T0), 1);
+        assert.equal(await count(T0), 2);
+        assert.equal((await store.users.findById(user.id))?.lockedUntil, null);
+        // The attempt that makes the threshold locks; while locked, nothing is counted.
+        assert.equal(await count(T0), 3);
+        assert.equal(await count(at(899)), null);
         let found = await store.users.findById(user.id);
         assert.equal(found?.failedLogins, 3);
         assert.deepEqual(found?.lockedUntil, at(900));
+        // Once the lock has run out, one more attempt is counted (and locks again).
+        assert.equal(await store.users.countSignInAttempt(user.id, at(900), 3, at(1800)), 4);
+        assert.deepEqual((await store.users.findById(user.id))?.lockedUntil, at(1800));
 
         await store.users.recordSuccessfulLogin(user.id);
         found = await store.users.findById(user.id);
         assert.equal(found?.failedLogins, 0);
         assert.equal(found?.lockedUntil, null);
-        assert.equal(await store.users.recordFailedLogin(randomUUID(), null), 0);
+        assert.equal(await store.users.countSignInAttempt(randomUUID(), T0, 3, at(900)), null);
+      });
+
+      test('of 10 concurrent sign-in attempts exactly the threshold is counted', async () => {
+        const user = await newUser(store);
+        const attempt = () => store.users.countSignInAttempt(user.id, T0, 4, at(900));
+        const counts = await Promise.all(Array.from({ length: 10 }, attempt));
+        assert.deepEqual(counts.filter((c) => c !== null).sort(), [1, 2, 3, 4]);
       });
 
       test('delete removes the user with its sessions, consents, codes and tokens', async () => {

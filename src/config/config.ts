@@ -26,8 +26,10 @@ export interface Config {
   databaseUrl: string;
   /** DATABASE_POOL_SIZE: most PostgreSQL connections per process (default 10). */
   databasePoolSize: number;
-  /** REDIS_URL: optional; shares rate limits and cache invalidation across nodes. */
+  /** REDIS_URL: optional; shares the sign-in throttling counters across workers and nodes. */
   redisUrl: string | null;
+  /** AUTHLY_REDIS_PREFIX: put before every Redis key, so deployments can share one Redis. */
+  redisPrefix: string;
   /** AUTHLY_KEY_ENCRYPTION_SECRET: optional; encrypts private signing keys at rest. */
   keyEncryptionSecret: string | null;
   /** AUTHLY_ACCESS_TOKEN_TTL: access token lifetime in seconds (default 3600). */
@@ -104,6 +106,12 @@ function redisUrl(raw: string | undefined): string | null {
   throw new ConfigError('REDIS_URL', 'expected redis://host:port');
 }
 
+function redisPrefix(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'authly:';
+  if (/^[\x21-\x7e]{1,100}$/.test(raw)) return raw;
+  throw new ConfigError('AUTHLY_REDIS_PREFIX', 'expected up to 100 visible ASCII characters');
+}
+
 /** Reads and validates the configuration; throws ConfigError on the first bad value. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -131,6 +139,7 @@ export function loadConfig(
     databaseUrl: databaseUrl(env.DATABASE_URL),
     databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, 10, 1),
     redisUrl: redisUrl(env.REDIS_URL),
+    redisPrefix: redisPrefix(env.AUTHLY_REDIS_PREFIX),
     keyEncryptionSecret: secret,
     accessTokenTtl: integer('AUTHLY_ACCESS_TOKEN_TTL', env.AUTHLY_ACCESS_TOKEN_TTL, 3600, 1),
     idTokenTtl: integer('AUTHLY_ID_TOKEN_TTL', env.AUTHLY_ID_TOKEN_TTL, 3600, 1),

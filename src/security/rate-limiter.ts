@@ -1,17 +1,31 @@
 /**
- * Fixed-window counters for throttling (sign-in attempts per address, per account). In memory for
- * one process, or in Redis (REDIS_URL) so that every worker and node shares the same counts.
+ * Fixed-window counters for throttling (sign-in attempts per address). In memory for one process,
+ * or in Redis (REDIS_URL) so that every worker and node shares the same counts; see
+ * ./redis-rate-limiter.ts for what happens while Redis cannot be reached.
  */
-import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { RedisRateLimiter } from './redis-rate-limiter.js';
+
+/** The hits in a key's current window and the whole seconds left in it. */
+export interface WindowCount {
+  count: number;
+  resetIn: number;
+}
 
 export interface RateLimiter {
-  /** Adds one hit to `key` and answers the hits in the current window and seconds left in it. */
-  hit(key: string, windowSeconds: number): Promise<{ count: number; resetIn: number }>;
+  /** Adds one hit to `key`; a new window of `windowSeconds` starts when none is running. */
+  hit(key: string, windowSeconds: number): Promise<WindowCount>;
   /** The hits in the current window, without adding one. */
-  peek(key: string): Promise<{ count: number; resetIn: number }>;
+  peek(key: string): Promise<WindowCount>;
+  /** Takes one hit back from the current window (an attempt that turned out well). */
+  release(key: string): Promise<void>;
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Above this many keys, windows that have ended are swept before a new one is added. */
+const SWEEP_ABOVE = 100_000;
 
 /** Per-process counters; windows are swept lazily. */
 export class MemoryRateLimiter implements RateLimiter {
@@ -23,7 +37,7 @@ export class MemoryRateLimiter implements RateLimiter {
     const now = this.now();
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
-      if (this.windows.size > 100_000) this.sweep(now);
+      if (this.windows.size > SWEEP_ABOVE) this.sweep(now);
       window = { count: 0, endsAt: now + windowSeconds * 1000 };
       this.windows.set(key, window);
     }
@@ -38,6 +52,11 @@ export class MemoryRateLimiter implements RateLimiter {
     return { count: window.count, resetIn: Math.ceil((window.endsAt - now) / 1000) };
   }
 
+  async release(key: string) {
+    const window = this.windows.get(key);
+    if (window && window.endsAt > this.now() && window.count > 0) window.count -= 1;
+  }
+
   async reset(key: string) {
     this.windows.delete(key);
   }
@@ -49,47 +68,28 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 }
 
-/** Counters shared through Redis: INCR plus an expiry set on the first hit of a window. */
-export class RedisRateLimiter implements RateLimiter {
-  private readonly redis: Redis;
+/**
+ * The limiter for this configuration: Redis when REDIS_URL is set (after waiting briefly for the
+ * first connection, so that the first sign-ins are counted where every node sees them), else
+ * memory. `now` is the server's clock, so that tests move windows forward without sleeping.
+ */
+export async function createRateLimiter(
+  config: Pick<Config, 'redisUrl' | 'redisPrefix'>,
+  logger: Logger,
+  now: () => number = Date.now,
+): Promise<RateLimiter> {
+  if (!config.redisUrl) return new MemoryRateLimiter(now);
 
-  constructor(url: string, private readonly prefix = 'authly:rl:') {
-    this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  const limiter = new RedisRateLimiter(config.redisUrl, {
+    prefix: config.redisPrefix,
+    logger,
+    fallback: new MemoryRateLimiter(now),
+  });
+  if (!(await limiter.connected())) {
+    logger.warn(
+      { event: 'rate_limiter.unavailable' },
+      'Redis did not answer at start; sign-in throttling counts per process until it does',
+    );
   }
-
-  async hit(key: string, windowSeconds: number) {
-    const name = this.prefix + key;
-    const [[, count], [, ttl]] = (await this.redis
-      .multi()
-      .incr(name)
-      .ttl(name)
-      .exec()) as [[null, number], [null, number]];
-    if (ttl < 0) {
-      await this.redis.expire(name, windowSeconds);
-      return { count, resetIn: windowSeconds };
-    }
-    return { count, resetIn: ttl };
-  }
-
-  async peek(key: string) {
-    const name = this.prefix + key;
-    const [[, raw], [, ttl]] = (await this.redis.multi().get(name).ttl(name).exec()) as [
-      [null, string | null],
-      [null, number],
-    ];
-    return { count: raw ? Number(raw) : 0, resetIn: Math.max(0, ttl) };
-  }
-
-  async reset(key: string) {
-    await this.redis.del(this.prefix + key);
-  }
-
-  async close() {
-    await this.redis.quit();
-  }
-}
-
-/** The limiter for this configuration: Redis when REDIS_URL is set, else memory. */
-export function createRateLimiter(redisUrl: string | null): RateLimiter {
-  return redisUrl ? new RedisRateLimiter(redisUrl) : new MemoryRateLimiter();
+  return limiter;
 }

@@ -1,8 +1,9 @@
 /**
  * Checking a username and password, shared by the sign-in page and the password grant. Failures
  * are slowed two ways: per account (a lockout stored on the user, so it holds across workers and
- * nodes) and per address (a throttle in the rate limiter). Every failure looks the same to the
- * caller, so that nobody learns which usernames exist.
+ * nodes) and per address (a throttle in the rate limiter). Both count an attempt before its
+ * password is known, so concurrent guesses are bounded like sequential ones. Every failure looks
+ * the same to the caller, so that nobody learns which usernames exist.
  */
 import type { AppContext } from '../context.js';
 import { decoyHash, verifyPassword } from '../crypto/password.js';
@@ -33,29 +34,35 @@ export async function checkSignIn(
   password: string,
   address: string,
 ): Promise<SignInResult> {
+  // The attempt is counted before the password is checked, and taken back if it succeeds: a
+  // burst of concurrent guesses cannot all pass a check made before any of them was counted.
   const addressKey = `sign-in:address:${address}`;
-  const byAddress = await ctx.rateLimiter.peek(addressKey);
-  if (byAddress.count >= ADDRESS_LIMIT) {
+  const byAddress = await ctx.rateLimiter.hit(addressKey, ADDRESS_WINDOW_SECONDS);
+  if (byAddress.count > ADDRESS_LIMIT) {
     return { ok: false, reason: 'throttled', retryAfter: byAddress.resetIn };
   }
 
   const user = await findUser(ctx, username);
   const now = ctx.clock();
-  const locked = user?.lockedUntil != null && user.lockedUntil > now;
-  const matches = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
+  const lockUntil = new Date(now.getTime() + LOCKOUT_SECONDS * 1000);
+  // The account's attempt is counted the same way, in the store (so that every node sees it),
+  // while the hash is computed: null means locked, and a locked account fails like a wrong
+  // password. An unknown user costs the same hash.
+  const [attempts, matches] = await Promise.all([
+    user ? ctx.store.users.countSignInAttempt(user.id, now, LOCKOUT_THRESHOLD, lockUntil) : null,
+    verifyPassword(user?.passwordHash ?? (await decoyHash()), password),
+  ]);
 
-  if (user && matches && !locked) {
-    if (user.failedLogins > 0) await ctx.store.users.recordSuccessfulLogin(user.id);
+  if (user && attempts !== null && matches) {
+    await Promise.all([
+      ctx.rateLimiter.release(addressKey),
+      ctx.store.users.recordSuccessfulLogin(user.id),
+    ]);
     return { ok: true, user };
   }
 
-  await ctx.rateLimiter.hit(addressKey, ADDRESS_WINDOW_SECONDS);
-  if (user && !locked) {
-    const lockUntil = user.failedLogins + 1 >= LOCKOUT_THRESHOLD
-      ? new Date(now.getTime() + LOCKOUT_SECONDS * 1000)
-      : null;
-    await ctx.store.users.recordFailedLogin(user.id, lockUntil);
-    if (lockUntil) ctx.logger.warn({ event: 'user.locked', userId: user.id }, 'account locked');
+  if (user && attempts !== null && attempts >= LOCKOUT_THRESHOLD) {
+    ctx.logger.warn({ event: 'user.locked', userId: user.id }, 'account locked');
   }
   ctx.logger.info({ event: 'login.failed', address }, 'sign-in failed');
   return { ok: false, reason: 'invalid' };

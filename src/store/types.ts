@@ -168,8 +168,19 @@ export interface UserRepository {
   findByUsername(username: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
   list(): Promise<User[]>;
-  /** Counts a failed sign-in; locks the account until `lockUntil` when given. */
-  recordFailedLogin(id: string, lockUntil: Date | null): Promise<number>;
+  /**
+   * Counts a sign-in attempt before its password is checked, atomically, so that concurrent
+   * attempts cannot all see the same count. The attempt that makes `threshold` locks the account
+   * until `lockUntil` (a success clears it again). Answers the new count, or null when the
+   * account is locked at `now` (nothing is counted then) or does not exist.
+   */
+  countSignInAttempt(
+    id: string,
+    now: Date,
+    threshold: number,
+    lockUntil: Date,
+  ): Promise<number | null>;
+  /** A sign-in succeeded: the count and any lock are cleared. */
   recordSuccessfulLogin(id: string): Promise<void>;
   delete(id: string): Promise<boolean>;
 }

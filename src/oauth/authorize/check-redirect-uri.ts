@@ -6,11 +6,17 @@ import { InvalidRequest } from '../errors.js';
  * `http://127.0.0.1` and `http://[::1]` any port matches, with the rest of the URI compared
  * exactly. `localhost` gets no such allowance (RFC 8252 §8.3: it may resolve elsewhere).
  */
-const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::\d{1,5})?([/?].*)?$/s;
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|\[::1\])(?::(\d{1,5}))?([/?].*)?$/s;
+
+/** TCP ports: anything else is no address, and a redirect to it could not even be built. */
+const HIGHEST_PORT = 65535;
 
 function withoutPort(uri: string): string | null {
   const match = LOOPBACK.exec(uri);
-  return match ? `${match[1]}|${match[2] ?? ''}` : null;
+  if (!match) return null;
+  const port = match[2] === undefined ? undefined : Number(match[2]);
+  if (port !== undefined && (port < 1 || port > HIGHEST_PORT)) return null;
+  return `${match[1]}|${match[3] ?? ''}`;
 }
 
 function isRegistered(client: Client, uri: string): boolean {

@@ -10,10 +10,12 @@ import { AuthorizationFailure } from './respond.js';
 
 /**
  * OIDC Core §3.1.2.1: `prompt=login` asks for a new sign-in; `max_age` limits how long ago the
- * user may have signed in (whole seconds elapsed, compared with "greater than").
+ * user may have signed in (whole seconds elapsed, compared with "greater than"). `max_age=0` is
+ * prompt=login (the OpenID Connect working group's reading of Core, openid/connect
+ * issue 993), not "within the same second".
  */
 function needsSignIn(request: AuthorizationRequest, session: LoginSession, now: Date): boolean {
-  if (request.prompt.has('login')) return true;
+  if (request.prompt.has('login') || request.maxAge === 0) return true;
   if (request.maxAge === undefined) return false;
   return Math.floor((now.getTime() - session.authTime.getTime()) / 1000) > request.maxAge;
 }

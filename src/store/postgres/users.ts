@@ -46,14 +46,16 @@ export function postgresUsers(sql: Sql): UserRepository {
       return rows.map(pg.toUser);
     },
 
-    async recordFailedLogin(id, lockUntil) {
+    async countSignInAttempt(id, now, threshold, lockUntil) {
+      if (!storable(id)) return null;
       const [row] = await sql`
         UPDATE users
         SET failed_logins = failed_logins + 1,
-          locked_until = COALESCE(${ms(lockUntil)}::bigint, locked_until)
-        WHERE id = ${id}
+          locked_until = CASE WHEN failed_logins + 1 >= ${threshold}
+            THEN ${ms(lockUntil)}::bigint ELSE locked_until END
+        WHERE id = ${id} AND (locked_until IS NULL OR locked_until <= ${ms(now)}::bigint)
         RETURNING failed_logins`;
-      return row ? Number(row.failed_logins) : 0;
+      return row ? Number(row.failed_logins) : null;
     },
 
     async recordSuccessfulLogin(id) {

@@ -16,10 +16,12 @@ export function sqliteUsers(db: Db, writer: Writer): UserRepository {
   const byUsername = statement(db, 'SELECT * FROM users WHERE username = ?');
   const byEmail = statement(db, 'SELECT * FROM users WHERE email = ?');
   const all = statement(db, 'SELECT * FROM users ORDER BY username');
-  const failed = statement(
+  const attempt = statement(
     db,
-    `UPDATE users SET failed_logins = failed_logins + 1, locked_until = COALESCE(?, locked_until)
-     WHERE id = ? RETURNING failed_logins`,
+    `UPDATE users SET failed_logins = failed_logins + 1,
+       locked_until = CASE WHEN failed_logins + 1 >= @threshold
+         THEN @lockUntil ELSE locked_until END
+     WHERE id = @id AND (locked_until IS NULL OR locked_until <= @now) RETURNING failed_logins`,
   );
   const succeeded = statement(
     db,
@@ -73,11 +75,12 @@ export function sqliteUsers(db: Db, writer: Writer): UserRepository {
       return (all().all() as Row[]).map(toUser);
     },
 
-    async recordFailedLogin(id, lockUntil) {
-      const row = (await writer.write(() => failed().get(ms(lockUntil), id))) as
+    async countSignInAttempt(id, now, threshold, lockUntil) {
+      const values = { id, now: ms(now), threshold, lockUntil: ms(lockUntil) };
+      const row = (await writer.write(() => attempt().get(values))) as
         | { failed_logins: number }
         | undefined;
-      return row?.failed_logins ?? 0;
+      return row?.failed_logins ?? null;
     },
 
     async recordSuccessfulLogin(id) {
