@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import * as openid from 'openid-client';
 import { sha256 } from '../src/crypto/hash.js';
 import { signJwt } from '../src/crypto/jwt.js';
+import { rotateKeys } from '../src/crypto/key-ring.js';
 import type { User } from '../src/store/types.js';
 import { testEngines } from './helpers/engines.js';
 import {
@@ -168,6 +169,23 @@ for (const engine of testEngines()) {
       assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       assert.deepEqual(await response.json(), INACTIVE);
+    });
+
+    // The last test of the suite: it retires the signing keys.
+    test('a token seen active before still ends at its expiry and with its key', async () => {
+      const token = await clientCredentialsToken(server, rp);
+      assert.equal((await introspect(server, rp, token)).active, true);
+      await later(server, server.ctx.config.accessTokenTtl, async () => {
+        assert.deepEqual(await introspect(server, rp, token), INACTIVE);
+      });
+      assert.equal((await introspect(server, rp, token)).active, true);
+
+      const { store, config, clock } = server.ctx;
+      await rotateKeys(store, config.keyEncryptionSecret, 0, clock());
+      await server.ctx.keys.reload();
+      assert.deepEqual(await introspect(server, rp, token), INACTIVE);
+      const fresh = await clientCredentialsToken(server, rp);
+      assert.equal((await introspect(server, rp, fresh)).active, true);
     });
   });
 }

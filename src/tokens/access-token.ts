@@ -3,8 +3,9 @@
  * expires (RFC 7009): revoked jtis are denied until the token's own expiry.
  */
 import type { AppContext } from '../context.js';
-import { signJwt, verifyJwt } from '../crypto/jwt.js';
+import { signJwt } from '../crypto/jwt.js';
 import { randomId } from '../crypto/random.js';
+import { verifiedAccessToken } from './verified-tokens.js';
 
 /** RFC 9068 §2.1 header type. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -69,11 +70,11 @@ export async function verifyAccessToken(
   ctx: AppContext,
   token: string,
 ): Promise<AccessTokenClaims | null> {
-  const decoded = verifyJwt(token, (kid, alg) => ctx.keys.verificationKey(kid, alg));
-  if (!decoded || decoded.header.typ !== ACCESS_TOKEN_TYPE) return null;
+  const now = Math.floor(ctx.clock().getTime() / 1000);
+  const decoded = verifiedAccessToken(ctx.keys, token, now);
+  if (!decoded) return null;
 
   const claims = decoded.payload as Partial<AccessTokenClaims>;
-  const now = Math.floor(ctx.clock().getTime() / 1000);
   if (claims.iss !== ctx.config.issuer) return null;
   if (typeof claims.exp !== 'number' || claims.exp <= now) return null;
   if (typeof claims.jti !== 'string' || typeof claims.sub !== 'string') return null;
