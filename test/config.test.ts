@@ -125,14 +125,16 @@ describe('configuration', () => {
   }
 
   test('bad --port, --host and --workers are refused, naming the option', () => {
-    assert.throws(() => loadConfig({}, { port: 'x' }), { variable: '--port', message: /^--port: expected a whole/ });
-    assert.throws(() => loadConfig({}, { host: '' }), { variable: '--host', message: '--host: is empty' });
-    assert.throws(() => loadConfig({}, { workers: '0' }), { variable: '--workers', message: /^--workers: must be/ });
+    const refused = (overrides: Record<string, string>, variable: string, message: RegExp) =>
+      assert.throws(() => loadConfig({}, overrides), { variable, message });
+    refused({ port: 'x' }, '--port', /^--port: expected a whole number/);
+    refused({ host: '' }, '--host', /^--host: is empty$/);
+    refused({ workers: '0' }, '--workers', /^--workers: must be at least 1/);
   });
 });
 
 describe('a bad setting stops the command before it starts', () => {
-  test('authly serve prints one line naming the variable, exits 1 and creates nothing', async () => {
+  test('authly serve prints one line naming the variable, exits 1, creates nothing', async () => {
     for (const [variable, value, problem] of BAD_VALUES) {
       const cwd = tempDir('authly-config-');
       const { code, stdout, stderr } = await authly(cwd, { [variable]: value }, ['serve']);

@@ -124,7 +124,8 @@ function issuerUrl(raw: string | undefined, defaultPort: number): string {
   // The issuer is published exactly as given and every endpoint URL is `<issuer>/<path>`: a
   // trailing slash would have to be dropped from one or doubled in the other.
   if (raw.endsWith('/')) {
-    throw new ConfigError('AUTHLY_ISSUER', `must not end with "/" (write ${raw.replace(/\/+$/, '')})`);
+    const trimmed = raw.replace(/\/+$/, '');
+    throw new ConfigError('AUTHLY_ISSUER', `must not end with "/" (write ${trimmed})`);
   }
   return raw;
 }
