@@ -386,7 +386,7 @@ for (const engine of testEngines()) {
       test('list shows every client with its settings', async () => {
         const { code, stdout } = await authly(['client', 'list'], env);
         assert.equal(code, 0);
-        const header = /^CLIENT_ID +NAME +TYPE +AUTH_METHOD +GRANT_TYPES +SCOPE +REDIRECT_URIS +CREATED/;
+        const header = /^CLIENT_ID +NAME +TYPE +AUTH_METHOD +GRANT_TYPES +SCOPE +REDIRECT_URIS /;
         assert.match(stdout, header);
         const grants = 'authorization_code,refresh_token';
         assert.match(stdout, new RegExp(` Example +confidential +client_secret_basic +${grants} `));
