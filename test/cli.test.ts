@@ -65,6 +65,7 @@ describe('authly --help', () => {
       assert.ok(stdout.startsWith(`Usage: authly ${words.join(' ')}`), stdout);
       assert.match(stdout, /\nOptions:\n/);
       assert.match(stdout, /\nExamples?:\n {2}.*authly /);
+      for (const line of stdout.split('\n')) assert.ok(line.length <= 100, `too wide: ${line}`);
     }
   });
 
