@@ -4,13 +4,19 @@
  * Each test checks what is printed, the exit code, and what is (or is not) stored.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import { createLogger } from '../src/http/logger.js';
 import { assertRefused, authly, select } from './helpers/cli.js';
 import { freshDatabaseUrl, storedText, tempDir, testEngines } from './helpers/engines.js';
+
+const run = promisify(execFile);
 
 /** Every command, by the words that name it. */
 const COMMANDS = [
@@ -97,6 +103,22 @@ describe('authly --help', () => {
     assertRefused(await authly(['nope']), 2, 'unknown command "nope" (see authly --help)');
     assertRefused(await authly(['user']), 2, /"authly user" needs a command/);
     assertRefused(await authly(['user', 'nope']), 2, /unknown command "user nope"/);
+  });
+});
+
+describe('running authly from the repository', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+
+  test('npx authly runs the command from the repository root', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'authly', '--version'], { cwd: root });
+    const { version } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+    assert.equal(stdout, `authly ${version}\n`);
+  });
+
+  test('npm start is authly serve with the defaults (port 8000, ./data)', () => {
+    const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+    assert.equal(pkg.bin.authly, 'bin/authly.js');
+    assert.equal(pkg.scripts.start, 'node bin/authly.js serve');
   });
 });
 
