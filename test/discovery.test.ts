@@ -175,7 +175,20 @@ for (const engine of testEngines()) {
       }
     });
 
-    if (engine !== 'postgres') return;
+    if (engine === 'sqlite') {
+      // The embedded database is a file this process holds open: it becomes unusable when its
+      // connection is lost, which closing the store reproduces.
+      test('/ready answers 503 once the SQLite database is no longer usable', async () => {
+        assert.equal((await fetch(`${origin}/ready`)).status, 200);
+        await app.ctx.store.close();
+        const down = await fetch(`${origin}/ready`);
+        assert.equal(down.status, 503);
+        assert.equal(down.headers.get('cache-control'), 'no-store');
+        assert.deepEqual(await down.json(), { status: 'unavailable', database: 'sqlite' });
+        assert.equal((await fetch(`${origin}/health`)).status, 200);
+      });
+      return;
+    }
 
     test('/ready answers 503 while the database refuses connections, 200 once it is back', async () => {
       const name = new URL(databaseUrl).pathname.slice(1);

@@ -4,25 +4,23 @@
  * migration once and end with one key per algorithm, which every process publishes.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import type { StoreEngine } from '../src/store/types.js';
 import { freshDatabaseUrl, testEngines } from './helpers/engines.js';
 
-const run = promisify(execFile);
-
 /** The repository root (this file runs from dist/test/). */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = new URL('../', import.meta.url);
 
 /**
- * One server process: imports everything first, waits for the shared start time (so that the
- * processes really start together), runs createApp, listens on port 0, reads its own JWKS over
- * HTTP, and prints the kids and the migrations it applied (from its start-up log) as JSON.
+ * One server process: imports everything first, says "ready" and waits for "go" on stdin (so
+ * that the processes really start together), runs createApp, listens on port 0, reads its own
+ * JWKS over HTTP, and prints the kids and the migrations it applied (from its start-up log) as
+ * JSON.
  */
 const CHILD = `
 import { Writable } from 'node:stream';
@@ -38,7 +36,9 @@ const sink = new Writable({
   },
 });
 const config = loadConfig(process.env);
-await new Promise((resolve) => setTimeout(resolve, Number(process.env.START_AT) - Date.now()));
+console.log('ready');
+await new Promise((resolve) => process.stdin.once('data', resolve));
+process.stdin.destroy();
 
 const app = await createApp(config, { logger: pino({ level: 'info' }, sink) });
 try {
@@ -51,15 +51,30 @@ try {
 }
 `;
 
-/** How far ahead the shared start time lies: long enough for both processes to load. */
-const START_DELAY_MS = 2000;
-
 interface StartUp {
   kids: string[];
   applied: string[];
 }
 
-/** Starts `count` server processes on `databaseUrl` at the same moment; answers their reports. */
+/** Answers the output of `child` once it has written `marker`, or fails when it exits first. */
+function outputUntil(child: ChildProcess, marker: RegExp): Promise<string> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (marker.test(output)) resolve(output);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => {
+      if (!marker.test(output)) reject(new Error(`exited with ${code}: ${output}`));
+    });
+  });
+}
+
+/**
+ * Starts `count` server processes on `databaseUrl`, waits until every one has loaded, then lets
+ * them all start at once; answers their reports.
+ */
 async function startTogether(databaseUrl: string, count: number): Promise<StartUp[]> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -67,17 +82,20 @@ async function startTogether(databaseUrl: string, count: number): Promise<StartU
     AUTHLY_LOG_LEVEL: 'info',
     APP_MODULE: new URL('src/app.js', DIST).href,
     CONFIG_MODULE: new URL('src/config/config.js', DIST).href,
-    START_AT: String(Date.now() + START_DELAY_MS),
   };
   delete env.REDIS_URL;
   delete env.AUTHLY_PORT;
 
   const args = ['--input-type=module', '-e', CHILD];
   const children = Array.from({ length: count }, () =>
-    run(process.execPath, args, { cwd: ROOT, env, timeout: 60_000 }),
+    spawn(process.execPath, args, { cwd: ROOT, env, timeout: 60_000 }),
   );
-  const outputs = await Promise.all(children);
-  return outputs.map(({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as StartUp);
+  const reports = children.map((child) => outputUntil(child, /\{"kids".*\}\n/));
+  await Promise.all(children.map((child) => outputUntil(child, /^ready$/m)));
+  for (const child of children) child.stdin.write('go\n');
+
+  const outputs = await Promise.all(reports);
+  return outputs.map((output) => JSON.parse(output.trim().split('\n').at(-1) ?? '') as StartUp);
 }
 
 /** What the database holds afterwards: recorded migration versions and signing-key algs. */

@@ -23,7 +23,8 @@ Options:
   --name <name>              Display name, shown on the consent page (required)
   --redirect-uri <uri>       Redirect URI, absolute and without a fragment; repeat the option
                              for several (required with authorization_code; default: none)
-  --grant-types <a,b>        Comma-separated, from ${GRANT_TYPES.join(', ')}
+  --grant-types <a,b>        Comma-separated, from ${GRANT_TYPES.slice(0, 2).join(', ')},
+                             ${GRANT_TYPES.slice(2).join(', ')}
                              (default: authorization_code,refresh_token)
   --scope "<s1 s2>"          Space-separated scopes the client may request; each must exist
                              (see authly scope list). Default: "openid profile email", plus

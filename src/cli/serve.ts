@@ -5,7 +5,7 @@
 import { loadConfig } from '../config/config.js';
 import { serve } from '../serve.js';
 import { parseCommandArgs } from './args.js';
-import { UsageError, type Command } from './command.js';
+import type { Command } from './command.js';
 
 export const serveCommand: Command = {
   summary: 'Start the authorization server',
@@ -25,7 +25,7 @@ Options:
   -h, --help          Show this help
 
 Every other setting comes from the environment: DATABASE_URL (default sqlite:./data/authly.db),
-AUTHLY_ISSUER, token lifetimes and the rest (see docs/cli.md).
+AUTHLY_ISSUER, token lifetimes and the rest (see Configuration in README.md).
 
 Example:
   AUTHLY_ISSUER=https://id.example.com authly serve --port 8080 --workers 4`,
@@ -39,10 +39,6 @@ Example:
         workers: { type: 'string' },
       },
     });
-    if (values.host !== undefined && values.host.trim() === '') {
-      throw new UsageError('--host is empty');
-    }
-
     return serve(loadConfig(process.env, values));
   },
 };

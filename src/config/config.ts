@@ -58,19 +58,51 @@ export interface ConfigOverrides {
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function integer(variable: string, raw: string | undefined, fallback: number, min: number): number {
+/**
+ * The longest lifetime accepted, in seconds (ten years): anything longer is a typo, and far
+ * longer would take expiry times past what a Date can hold.
+ */
+const MAX_LIFETIME = 10 * 365 * 24 * 3600;
+
+function integer(
+  variable: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw.trim())) {
     throw new ConfigError(variable, `expected a whole number, got "${raw}"`);
   }
   const value = Number(raw);
   if (value < min) throw new ConfigError(variable, `must be at least ${min}, got ${value}`);
+  if (value > max) throw new ConfigError(variable, `must be at most ${max}, got ${raw.trim()}`);
   return value;
+}
+
+/** A token or session lifetime in seconds: at least 1, at most MAX_LIFETIME. */
+function lifetime(variable: string, raw: string | undefined, fallback: number): number {
+  return integer(variable, raw, fallback, 1, MAX_LIFETIME);
 }
 
 function port(variable: string, raw: string | undefined): number {
   const value = integer(variable, raw, 8000, 0);
   if (value > 65535) throw new ConfigError(variable, `not a TCP port: ${value}`);
+  return value;
+}
+
+/**
+ * The listen address: a host name or an IP address, as node:net takes it. Only its shape is
+ * checked here; an address this machine does not have is reported when listening fails.
+ */
+function host(variable: string, raw: string | undefined): string {
+  if (raw === undefined) return '0.0.0.0';
+  const value = raw.trim();
+  if (value === '') throw new ConfigError(variable, 'is empty');
+  if (!/^[A-Za-z0-9._:%-]+$/.test(value)) {
+    throw new ConfigError(variable, `expected a host name or IP address, got "${raw}"`);
+  }
   return value;
 }
 
@@ -91,7 +123,13 @@ function issuerUrl(raw: string | undefined, defaultPort: number): string {
   if (url.search || url.hash || raw.includes('#') || raw.includes('?')) {
     throw new ConfigError('AUTHLY_ISSUER', 'must not contain a query or fragment');
   }
-  return raw.endsWith('/') ? raw.slice(0, -1) : raw;
+  // The issuer is published exactly as given and every endpoint URL is `<issuer>/<path>`: a
+  // trailing slash would have to be dropped from one or doubled in the other.
+  if (raw.endsWith('/')) {
+    const trimmed = raw.replace(/\/+$/, '');
+    throw new ConfigError('AUTHLY_ISSUER', `must not end with "/" (write ${trimmed})`);
+  }
+  return raw;
 }
 
 function databaseUrl(raw: string | undefined): string {
@@ -135,18 +173,21 @@ export function loadConfig(
   return {
     issuer: issuerUrl(env.AUTHLY_ISSUER, portValue),
     port: portValue,
-    host: overrides.host ?? (env.AUTHLY_HOST || '0.0.0.0'),
+    host:
+      overrides.host !== undefined
+        ? host('--host', overrides.host)
+        : host('AUTHLY_HOST', env.AUTHLY_HOST || undefined),
     databaseUrl: databaseUrl(env.DATABASE_URL),
     databasePoolSize: integer('DATABASE_POOL_SIZE', env.DATABASE_POOL_SIZE, 10, 1),
     redisUrl: redisUrl(env.REDIS_URL),
     redisPrefix: redisPrefix(env.AUTHLY_REDIS_PREFIX),
     keyEncryptionSecret: secret,
-    accessTokenTtl: integer('AUTHLY_ACCESS_TOKEN_TTL', env.AUTHLY_ACCESS_TOKEN_TTL, 3600, 1),
-    idTokenTtl: integer('AUTHLY_ID_TOKEN_TTL', env.AUTHLY_ID_TOKEN_TTL, 3600, 1),
-    refreshTokenTtl: integer('AUTHLY_REFRESH_TOKEN_TTL', env.AUTHLY_REFRESH_TOKEN_TTL, 1209600, 1),
-    refreshFamilyTtl: integer('AUTHLY_REFRESH_FAMILY_TTL', env.AUTHLY_REFRESH_FAMILY_TTL, 2592000, 1),
-    codeTtl: integer('AUTHLY_CODE_TTL', env.AUTHLY_CODE_TTL, 60, 1),
-    sessionTtl: integer('AUTHLY_SESSION_TTL', env.AUTHLY_SESSION_TTL, 28800, 1),
+    accessTokenTtl: lifetime('AUTHLY_ACCESS_TOKEN_TTL', env.AUTHLY_ACCESS_TOKEN_TTL, 3600),
+    idTokenTtl: lifetime('AUTHLY_ID_TOKEN_TTL', env.AUTHLY_ID_TOKEN_TTL, 3600),
+    refreshTokenTtl: lifetime('AUTHLY_REFRESH_TOKEN_TTL', env.AUTHLY_REFRESH_TOKEN_TTL, 1209600),
+    refreshFamilyTtl: lifetime('AUTHLY_REFRESH_FAMILY_TTL', env.AUTHLY_REFRESH_FAMILY_TTL, 2592000),
+    codeTtl: lifetime('AUTHLY_CODE_TTL', env.AUTHLY_CODE_TTL, 60),
+    sessionTtl: lifetime('AUTHLY_SESSION_TTL', env.AUTHLY_SESSION_TTL, 28800),
     logLevel,
     workers,
   };
