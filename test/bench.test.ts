@@ -40,10 +40,12 @@ describe('benchmark --quick on SQLite', () => {
     assert.equal(code, 0, stderr);
 
     const files = readdirSync(out).sort();
-    assert.equal(files.length, 2);
-    assert.match(files[0], /^\d{4}-\d{2}-\d{2}-sqlite-quick\.html$/);
-    assert.match(files[1], /^\d{4}-\d{2}-\d{2}-sqlite-quick\.json$/);
-    const results = JSON.parse(readFileSync(join(out, files[1]), 'utf8')) as BenchResults;
+    assert.equal(files.length, 4);
+    assert.match(files[0], /^\d{4}-\d{2}-\d{2}-sqlite-quick-p95\.svg$/);
+    assert.match(files[1], /^\d{4}-\d{2}-\d{2}-sqlite-quick-throughput\.svg$/);
+    assert.match(files[2], /^\d{4}-\d{2}-\d{2}-sqlite-quick\.html$/);
+    assert.match(files[3], /^\d{4}-\d{2}-\d{2}-sqlite-quick\.json$/);
+    const results = JSON.parse(readFileSync(join(out, files[3]), 'utf8')) as BenchResults;
 
     assert.equal(results.schema, 1);
     assert.equal(results.engine, 'sqlite');
@@ -82,9 +84,16 @@ describe('benchmark --quick on SQLite', () => {
 
     assert.match(stdout, /\| endpoint \| 1 user \| 3 users \| p95 at 3 \| errors at 3 \|/);
     assert.match(stdout, /`POST` token, refresh_token \| [\d,]+\/s/);
-    const html = readFileSync(join(out, files[0]), 'utf8');
+    const html = readFileSync(join(out, files[2]), 'utf8');
     assert.equal(html.match(/<svg /g)?.length, 2 * ENDPOINT_NAMES.length);
     assert.match(html, /load generator/);
+    // Each image: the heading, then one chart per endpoint, nested in one SVG document.
+    for (const image of files.slice(0, 2)) {
+      const svg = readFileSync(join(out, image), 'utf8');
+      assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.equal(svg.match(/<svg /g)?.length, 1 + ENDPOINT_NAMES.length);
+      assert.match(svg, /Authly \(sqlite, 1 worker\)/);
+    }
   });
 
   test('a usage mistake exits 2 and starts nothing', async () => {

@@ -68,6 +68,7 @@ describe('configuration', () => {
       databaseUrl: 'sqlite:./data/authly.db',
       databasePoolSize: 10,
       redisUrl: null,
+      redisPrefix: 'authly:',
       keyEncryptionSecret: null,
       accessTokenTtl: 3600,
       idTokenTtl: 3600,
