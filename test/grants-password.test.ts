@@ -143,6 +143,30 @@ for (const engine of testEngines()) {
       }
     });
 
+    test('concurrent sign-ins with the right password lock and throttle nothing', async () => {
+      // One service account from one address, more at once than either allowance.
+      const fresh = await startTokenServer(engine);
+      try {
+        const client = await addClient(fresh.ctx, { grantTypes: ['password'] });
+        const account = await addUser(fresh.ctx, PASSWORD);
+        const burst = await Promise.all(
+          Array.from({ length: ADDRESS_LIMIT + LOCKOUT_THRESHOLD }, () =>
+            postToken(
+              fresh,
+              { grant_type: 'password', username: account.username, password: PASSWORD },
+              basicAuth(client.client.clientId, client.secret),
+            ),
+          ),
+        );
+        for (const response of burst) assert.equal(response.status, 200);
+        const stored = await fresh.ctx.store.users.findById(account.id);
+        assert.equal(stored?.lockedUntil, null);
+        assert.equal(stored?.failedLogins, 0);
+      } finally {
+        await fresh.close();
+      }
+    });
+
     // Last: it exhausts this server's allowance for the test address.
     test('an address with too many failures gets invalid_grant with Retry-After', async () => {
       let throttled = null;
