@@ -74,7 +74,7 @@ export async function describeDurability(database: BenchDatabase): Promise<strin
 
   const sql = postgres(database.url, { max: 1, onnotice: () => {} });
   try {
-    const [{ version }] = await sql`SHOW server_version`;
+    const [{ server_version: version }] = await sql`SHOW server_version`;
     const [{ synchronous_commit: commit }] = await sql`SHOW synchronous_commit`;
     const [{ fsync }] = await sql`SHOW fsync`;
     return `PostgreSQL ${version}, synchronous_commit=${commit}, fsync=${fsync}`;
