@@ -4,29 +4,12 @@
  * trace, before anything is opened or created.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config/config.js';
+import { authly } from './helpers/cli.js';
 import { tempDir } from './helpers/engines.js';
-
-const BIN = fileURLToPath(new URL('../../bin/authly.js', import.meta.url));
-const run = promisify(execFile);
-
-/** Runs `authly <args>` in `cwd` with only `env` set; answers its exit code and output. */
-async function authly(cwd: string, env: Record<string, string>, args: string[]) {
-  const options = { cwd, env: { PATH: process.env.PATH, ...env }, timeout: 30_000 };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], options);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
 
 /** Each setting with values it refuses, and a part of the message that says why. */
 const BAD_VALUES: [string, string, RegExp][] = [
@@ -138,7 +121,7 @@ describe('a bad setting stops the command before it starts', () => {
   test('authly serve prints one line naming the variable, exits 1, creates nothing', async () => {
     for (const [variable, value, problem] of BAD_VALUES) {
       const cwd = tempDir('authly-config-');
-      const { code, stdout, stderr } = await authly(cwd, { [variable]: value }, ['serve']);
+      const { code, stdout, stderr } = await authly(['serve'], { [variable]: value }, cwd);
       assert.equal(code, 1, `${variable}: ${stderr}`);
       assert.equal(stdout, '');
       assert.match(stderr, new RegExp(`^authly: ${variable}: `));
@@ -150,10 +133,10 @@ describe('a bad setting stops the command before it starts', () => {
 
   test('a bad --port or --host is a usage error (exit 2)', async () => {
     const cwd = tempDir('authly-config-');
-    const port = await authly(cwd, {}, ['serve', '--port', '70000']);
+    const port = await authly(['serve', '--port', '70000'], {}, cwd);
     assert.equal(port.code, 2);
     assert.equal(port.stderr, 'authly: --port: not a TCP port: 70000\n');
-    const host = await authly(cwd, {}, ['serve', '--host', 'a b']);
+    const host = await authly(['serve', '--host', 'a b'], {}, cwd);
     assert.equal(host.code, 2);
     assert.equal(host.stderr, 'authly: --host: expected a host name or IP address, got "a b"\n');
   });
