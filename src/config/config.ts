@@ -156,7 +156,9 @@ export function loadConfig(
   overrides: ConfigOverrides = {},
 ): Config {
   const portValue =
-    overrides.port !== undefined ? port('--port', overrides.port) : port('AUTHLY_PORT', env.AUTHLY_PORT);
+    overrides.port !== undefined
+      ? port('--port', overrides.port)
+      : port('AUTHLY_PORT', env.AUTHLY_PORT);
   const logLevel = (env.AUTHLY_LOG_LEVEL || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('AUTHLY_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);

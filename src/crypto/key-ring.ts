@@ -3,7 +3,12 @@
  * RS256 signs ID tokens (the OpenID Connect default). The ring keeps the active private keys and
  * every published public key in memory, and serves the JWKS from a body serialised once.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import type { SigningKey, Store } from '../store/types.js';
 import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
 import { randomToken } from './random.js';
@@ -86,7 +91,8 @@ export class KeyRing {
         key: createPublicKey({ key: stored.publicJwk as never, format: 'jwk' }),
       });
       if (stored.retiredAt === null && !active.has(stored.alg)) {
-        active.set(stored.alg, { kid: stored.kid, alg: stored.alg, key: this.privateKeyOf(stored) });
+        const key = this.privateKeyOf(stored);
+        active.set(stored.alg, { kid: stored.kid, alg: stored.alg, key });
       }
     }
     for (const alg of SIGNING_ALGORITHMS) {

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 
 /** A document served from memory. */
 export interface StaticDocument {
@@ -72,4 +73,18 @@ export function staticDocuments(documents: StaticDocument[], log: StaticRequestL
     log(req.method, doc.path, status, performance.now() - started);
     return true;
   };
+}
+
+/**
+ * The Fastify route for a document, serving the same bytes and headers for what falls through the
+ * fast path (a query string, a trailing slash).
+ */
+export function registerStaticRoute(app: FastifyInstance, document: StaticDocument): void {
+  app.get(document.path, (_request, reply) => {
+    reply
+      .header('content-type', document.contentType)
+      .header('cache-control', document.cacheControl)
+      .header('access-control-allow-origin', '*')
+      .send(document.body());
+  });
 }

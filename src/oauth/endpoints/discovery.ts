@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
-import type { StaticDocument } from '../../http/static-documents.js';
+import { registerStaticRoute, type StaticDocument } from '../../http/static-documents.js';
 import { buildMetadata } from '../metadata.js';
 
 /** Metadata may be cached by clients for a few minutes. */
@@ -30,13 +30,5 @@ export function discoveryDocuments(ctx: AppContext): StaticDocument[] {
 
 /** Registers both discovery routes. */
 export function registerDiscovery(app: FastifyInstance, ctx: AppContext): void {
-  for (const document of discoveryDocuments(ctx)) {
-    app.get(document.path, (_request, reply) => {
-      reply
-        .header('content-type', document.contentType)
-        .header('cache-control', document.cacheControl)
-        .header('access-control-allow-origin', '*')
-        .send(document.body());
-    });
-  }
+  for (const document of discoveryDocuments(ctx)) registerStaticRoute(app, document);
 }

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
-import type { StaticDocument } from '../../http/static-documents.js';
+import { registerStaticRoute, type StaticDocument } from '../../http/static-documents.js';
 
 /** Short enough that a rotated key is seen soon; a verifier refetches on an unknown kid anyway. */
 const CACHE_CONTROL = 'public, max-age=300';
@@ -22,12 +22,5 @@ export function jwksDocument(ctx: AppContext): StaticDocument {
 
 /** Registers the JWKS route. */
 export function registerJwks(app: FastifyInstance, ctx: AppContext): void {
-  const document = jwksDocument(ctx);
-  app.get(document.path, (_request, reply) => {
-    reply
-      .header('content-type', document.contentType)
-      .header('cache-control', document.cacheControl)
-      .header('access-control-allow-origin', '*')
-      .send(document.body());
-  });
+  registerStaticRoute(app, jwksDocument(ctx));
 }

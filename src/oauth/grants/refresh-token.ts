@@ -26,7 +26,8 @@ async function revokeFamily(ctx: AppContext, token: RefreshToken, why: string): 
  * Why a token could not be rotated, found after the fact: the rotation itself checks everything
  * in one statement, and only a refused token pays for this second look. A token from another
  * client, or one already spent (also by a concurrent request a moment ago), has leaked: its family
- * is revoked (RFC 9700 §4.14.2; RFC 6749 §10.4 binds refresh tokens to their client). Always throws.
+ * is revoked (RFC 9700 §4.14.2; RFC 6749 §10.4 binds refresh tokens to their client).
+ * Always throws.
  */
 async function refuse(
   grant: GrantRequest,
