@@ -18,8 +18,8 @@ import { registerRevoke } from '../oauth/endpoints/revoke.js';
 import { registerToken } from '../oauth/endpoints/token.js';
 import { registerUserinfo } from '../oauth/endpoints/userinfo.js';
 import { handleClientError, handleError, registerFallbacks } from './errors.js';
-import { requestLineLogger } from './logger.js';
 import { FORM_TYPE, parseFormBody } from './params.js';
+import { requestLog as makeRequestLog } from './request-log.js';
 import { staticDocuments } from './static-documents.js';
 
 declare module 'fastify' {
@@ -56,12 +56,8 @@ export const ROUTES: RouteModule[] = [
 
 /** Builds the server (not yet listening). */
 export function buildServer(ctx: AppContext): FastifyInstance {
-  const requestLog = requestLineLogger(ctx.logger);
-  const answerStatic = staticDocuments(
-    [...discoveryDocuments(ctx), jwksDocument(ctx)],
-    (method, endpoint, status, ms) =>
-      requestLog.info({ method, endpoint, status, ms: Math.round(ms * 100) / 100 }, 'request'),
-  );
+  const requestLog = makeRequestLog(ctx.logger);
+  const answerStatic = staticDocuments([...discoveryDocuments(ctx), jwksDocument(ctx)], requestLog);
 
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
@@ -96,18 +92,15 @@ export function buildServer(ctx: AppContext): FastifyInstance {
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    requestLog.info(
-      {
-        reqId: request.id,
-        method: request.method,
-        endpoint: request.routeOptions.url ?? request.url.split('?')[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-        clientId: request.clientId,
-        error: reply.errorCode,
-      },
-      'request',
-    );
+    requestLog.write({
+      reqId: request.id,
+      method: request.method,
+      endpoint: request.routeOptions.url ?? request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: reply.elapsedTime,
+      clientId: request.clientId,
+      error: reply.errorCode,
+    });
     done();
   });
 

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { RequestLog } from './request-log.js';
 
 /** A document served from memory. */
 export interface StaticDocument {
@@ -18,9 +19,6 @@ export interface StaticDocument {
   /** The current bytes; called per request, so it must be cheap (a cached string). */
   body: () => string;
 }
-
-/** What the fast path reports of each request it answered, for the request log line. */
-export type StaticRequestLog = (method: string, path: string, status: number, ms: number) => void;
 
 interface Prepared {
   source: string;
@@ -35,7 +33,7 @@ const COMMON_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy':
  * A request listener that answers the documents and returns true, or returns false and leaves
  * the request alone. Conditional requests (If-None-Match) get 304 against a strong ETag.
  */
-export function staticDocuments(documents: StaticDocument[], log: StaticRequestLog) {
+export function staticDocuments(documents: StaticDocument[], log: RequestLog) {
   const byPath = new Map(documents.map((doc) => [doc.path, doc]));
   const prepared = new Map<string, Prepared>();
 
@@ -70,7 +68,7 @@ export function staticDocuments(documents: StaticDocument[], log: StaticRequestL
     res.writeHead(status, headers);
     if (notModified || req.method === 'HEAD') res.end();
     else res.end(body);
-    log(req.method, doc.path, status, performance.now() - started);
+    log.write({ method: req.method, endpoint: doc.path, status, ms: performance.now() - started });
     return true;
   };
 }
