@@ -37,6 +37,7 @@ const BAD_VALUES: [string, string, RegExp][] = [
   ['AUTHLY_REFRESH_TOKEN_TTL', '0', /must be at least 1/],
   ['AUTHLY_REFRESH_FAMILY_TTL', 'forever', /expected a whole number/],
   ['AUTHLY_CODE_TTL', '0', /must be at least 1/],
+  ['AUTHLY_REFRESH_ID_TOKEN', 'yes', /expected true or false, got "yes"/],
   ['AUTHLY_SESSION_TTL', '1e9', /expected a whole number/],
   ['AUTHLY_LOG_LEVEL', 'verbose', /expected one of fatal, error, warn, info, debug, trace, silent/],
 ];
@@ -57,6 +58,7 @@ describe('configuration', () => {
       idTokenTtl: 3600,
       refreshTokenTtl: 1209600,
       refreshFamilyTtl: 2592000,
+      refreshIdToken: false,
       codeTtl: 60,
       sessionTtl: 28800,
       logLevel: 'info',
@@ -81,8 +83,10 @@ describe('configuration', () => {
       REDIS_URL: 'rediss://cache.internal:6380',
       AUTHLY_KEY_ENCRYPTION_SECRET: 'sixteen chars ok',
       AUTHLY_ACCESS_TOKEN_TTL: '600',
+      AUTHLY_REFRESH_ID_TOKEN: 'true',
       AUTHLY_LOG_LEVEL: 'warn',
     });
+    assert.equal(config.refreshIdToken, true);
     assert.equal(config.issuer, 'https://id.example.com/tenant');
     assert.equal(config.host, 'localhost');
     assert.equal(config.databaseUrl, 'postgresql://authly@db.internal/authly');

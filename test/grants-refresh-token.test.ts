@@ -73,7 +73,7 @@ for (const engine of testEngines()) {
       return response.body.refresh_token as string;
     }
 
-    test('oauth4webapi rotates the token and gets a new ID token without nonce', async () => {
+    test('oauth4webapi rotates the token; no ID token by default (OIDC Core §12.2)', async () => {
       const first = await firstRefreshToken();
       const as = authorizationServer(server);
       const client = { client_id: web.client.clientId };
@@ -88,23 +88,51 @@ for (const engine of testEngines()) {
       assert.equal(typeof tokens.refresh_token, 'string');
       assert.notEqual(tokens.refresh_token, first);
       assert.equal(tokens.scope, SCOPE.join(' '));
-
-      const jwks = createRemoteJWKSet(new URL(`${server.issuer}/.well-known/jwks.json`));
-      const id = await jwtVerify(tokens.id_token!, jwks, {
-        issuer: server.issuer,
-        audience: web.client.clientId,
-        algorithms: ['RS256'],
-      });
-      assert.equal(id.payload.sub, user.id);
-      assert.equal(id.payload.nonce, undefined);
-      const digest = createHash('sha256').update(tokens.access_token).digest();
-      assert.equal(id.payload.at_hash, digest.subarray(0, 16).toString('base64url'));
+      assert.equal(tokens.id_token, undefined);
 
       const previous = await server.ctx.store.refreshTokens.find(sha256(first));
       const next = await server.ctx.store.refreshTokens.find(sha256(tokens.refresh_token!));
       assert.notEqual(previous?.usedAt, null);
       assert.equal(next?.familyId, previous?.familyId);
       assert.equal(next?.parentHash, previous?.tokenHash);
+    });
+
+    test('with AUTHLY_REFRESH_ID_TOKEN=true, a new ID token without nonce', async () => {
+      const withIdToken = await startTokenServer(engine, { AUTHLY_REFRESH_ID_TOKEN: 'true' });
+      try {
+        const rp = await addClient(withIdToken.ctx);
+        const owner = await addUser(withIdToken.ctx, 'correct horse battery staple');
+        const minted = await mintCode(withIdToken.ctx, {
+          clientId: rp.client.clientId,
+          userId: owner.id,
+          scope: SCOPE,
+        });
+        const config = openidConfig(
+          withIdToken,
+          rp.client.clientId,
+          openid.ClientSecretBasic(rp.secret),
+        );
+        const first = await openid.authorizationCodeGrant(
+          config,
+          callbackUrl(withIdToken, minted.code),
+          { pkceCodeVerifier: minted.verifier, expectedNonce: minted.nonce },
+        );
+        const tokens = await openid.refreshTokenGrant(config, first.refresh_token!);
+
+        const jwks = createRemoteJWKSet(new URL(`${withIdToken.issuer}/.well-known/jwks.json`));
+        const id = await jwtVerify(tokens.id_token!, jwks, {
+          issuer: withIdToken.issuer,
+          audience: rp.client.clientId,
+          algorithms: ['RS256'],
+        });
+        assert.equal(id.payload.sub, owner.id);
+        assert.equal(id.payload.nonce, undefined);
+        assert.equal(id.payload.auth_time, first.claims()!.auth_time);
+        const digest = createHash('sha256').update(tokens.access_token).digest();
+        assert.equal(id.payload.at_hash, digest.subarray(0, 16).toString('base64url'));
+      } finally {
+        await withIdToken.close();
+      }
     });
 
     test('openid-client refreshes for a public client', async () => {

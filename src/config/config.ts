@@ -40,6 +40,12 @@ export interface Config {
   refreshTokenTtl: number;
   /** AUTHLY_REFRESH_FAMILY_TTL: absolute lifetime of a refresh token family (default 30 days). */
   refreshFamilyTtl: number;
+  /**
+   * AUTHLY_REFRESH_ID_TOKEN: whether a refresh of an `openid` grant also answers a new ID token
+   * (default false). OpenID Connect Core §12.2 leaves it out as the server chooses: a refresh is
+   * not a new sign-in, and the RS256 signature would be most of the refresh's cost.
+   */
+  refreshIdToken: boolean;
   /** AUTHLY_CODE_TTL: authorization code lifetime in seconds (default 60). */
   codeTtl: number;
   /** AUTHLY_SESSION_TTL: login session lifetime in seconds (default 8 hours). */
@@ -84,6 +90,14 @@ function integer(
 /** A token or session lifetime in seconds: at least 1, at most MAX_LIFETIME. */
 function lifetime(variable: string, raw: string | undefined, fallback: number): number {
   return integer(variable, raw, fallback, 1, MAX_LIFETIME);
+}
+
+function boolean(variable: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(variable, `expected true or false, got "${raw}"`);
 }
 
 function port(variable: string, raw: string | undefined): number {
@@ -188,6 +202,7 @@ export function loadConfig(
     idTokenTtl: lifetime('AUTHLY_ID_TOKEN_TTL', env.AUTHLY_ID_TOKEN_TTL, 3600),
     refreshTokenTtl: lifetime('AUTHLY_REFRESH_TOKEN_TTL', env.AUTHLY_REFRESH_TOKEN_TTL, 1209600),
     refreshFamilyTtl: lifetime('AUTHLY_REFRESH_FAMILY_TTL', env.AUTHLY_REFRESH_FAMILY_TTL, 2592000),
+    refreshIdToken: boolean('AUTHLY_REFRESH_ID_TOKEN', env.AUTHLY_REFRESH_ID_TOKEN, false),
     codeTtl: lifetime('AUTHLY_CODE_TTL', env.AUTHLY_CODE_TTL, 60),
     sessionTtl: lifetime('AUTHLY_SESSION_TTL', env.AUTHLY_SESSION_TTL, 28800),
     logLevel,

@@ -79,8 +79,11 @@ async function handle(grant: GrantRequest) {
     authTime: previous.authTime,
   };
   const access = accessTokenFor(ctx, user);
-  // OIDC Core §12.2: a fresh ID token, without nonce.
-  const idToken = await idTokenFor(ctx, user, access.token);
+  // OIDC Core §12.2: the response "might not contain an id_token"; when configured, a fresh
+  // one, without nonce and with the original auth_time.
+  const idToken = ctx.config.refreshIdToken
+    ? await idTokenFor(ctx, user, access.token)
+    : undefined;
   return tokenResponse(access, { token: successor.token, record: next }, idToken);
 }
 
