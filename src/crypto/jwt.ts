@@ -17,6 +17,22 @@ function encodeSegment(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+/** Encoded headers by alg, kid and typ: a handful per key ring, the same on every token. */
+const encodedHeaders = new Map<string, string>();
+/** More distinct headers than a key ring makes over many rotations: start again. */
+const MAX_ENCODED_HEADERS = 64;
+
+function encodeHeader(header: JwtHeader): string {
+  const cacheKey = `${header.alg} ${header.kid} ${header.typ ?? ''}`;
+  let encoded = encodedHeaders.get(cacheKey);
+  if (encoded === undefined) {
+    if (encodedHeaders.size >= MAX_ENCODED_HEADERS) encodedHeaders.clear();
+    encoded = encodeSegment(header);
+    encodedHeaders.set(cacheKey, encoded);
+  }
+  return encoded;
+}
+
 /** ES256 signatures are the raw r||s pair (RFC 7518 §3.4), not DER. */
 function signatureOptions(alg: JwsAlgorithm, key: KeyObject) {
   return alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
@@ -24,7 +40,7 @@ function signatureOptions(alg: JwsAlgorithm, key: KeyObject) {
 
 /** Signs `payload` with `key` on the event loop and answers the compact serialisation. */
 export function signJwt(header: JwtHeader, payload: object, key: KeyObject): string {
-  const input = `${encodeSegment(header)}.${encodeSegment(payload)}`;
+  const input = `${encodeHeader(header)}.${encodeSegment(payload)}`;
   const signature = sign('sha256', Buffer.from(input), signatureOptions(header.alg, key));
   return `${input}.${signature.toString('base64url')}`;
 }
@@ -39,7 +55,7 @@ export function signJwtOffLoop(
   payload: object,
   key: KeyObject,
 ): Promise<string> {
-  const input = `${encodeSegment(header)}.${encodeSegment(payload)}`;
+  const input = `${encodeHeader(header)}.${encodeSegment(payload)}`;
   return new Promise((resolve, reject) => {
     sign('sha256', Buffer.from(input), signatureOptions(header.alg, key), (error, signature) => {
       if (error) reject(error);

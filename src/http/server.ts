@@ -18,6 +18,7 @@ import { registerRevoke } from '../oauth/endpoints/revoke.js';
 import { registerToken } from '../oauth/endpoints/token.js';
 import { registerUserinfo } from '../oauth/endpoints/userinfo.js';
 import { handleClientError, handleError, registerFallbacks } from './errors.js';
+import { lazyChildLogger } from './lazy-child-logger.js';
 import { FORM_TYPE, parseFormBody } from './params.js';
 import { requestLog as makeRequestLog } from './request-log.js';
 import { staticDocuments } from './static-documents.js';
@@ -63,6 +64,7 @@ export function buildServer(ctx: AppContext): FastifyInstance {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // Fastify's two lines per request are replaced by the one written in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: BODY_LIMIT,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
