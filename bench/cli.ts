@@ -61,6 +61,10 @@ function runInfo(options: BenchOptions, args: string[]): Omit<RunInfo, 'engine' 
           ]
         : []),
       `Authly logs at ${options.logLevel} (one line per request at info) to /dev/null.`,
+      'Every code exchange signs an RS256 ID token; a refresh ' +
+        (process.env.AUTHLY_REFRESH_ID_TOKEN?.trim().toLowerCase() === 'true'
+          ? 'signs one too (AUTHLY_REFRESH_ID_TOKEN=true).'
+          : 'answers none (AUTHLY_REFRESH_ID_TOKEN=false, the default).'),
     ],
   };
 }

@@ -6,8 +6,8 @@
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
 import type { Argon2Capacity } from './argon2-capacity.js';
-import { mintOidcProviderCodes, startBare, startOidcProvider, type Baseline }
-  from './baselines/start.js';
+import { mintOidcProviderCodes, startBare, startOidcProvider, type Baseline,
+  type BareDocument } from './baselines/start.js';
 import { createDatabase, describeDurability, type BenchDatabase } from './database.js';
 import { ENDPOINTS, requestFor, type Endpoint, type RequestShape, type Target,
   type TargetContext } from './endpoints.js';
@@ -191,19 +191,28 @@ function toJob(shape: RequestShape, connections: number, seconds: number): LoadJ
   };
 }
 
-/** The bytes Authly serves for discovery and JWKS, for bare node:http to serve the same. */
-async function documentsOf(url: string) {
-  const documents: Record<string, { body: string; contentType: string }> = {};
+/**
+ * The responses Authly gives for discovery and JWKS, body and headers, for bare node:http to give
+ * byte for byte the same (less what node:http adds itself: date, connection, keep-alive). The load
+ * generator shares the cores and parses every header it receives, so the floor must answer the
+ * same headers for the ratio to measure the server alone.
+ */
+async function documentsOf(url: string): Promise<Record<string, BareDocument>> {
+  const documents: Record<string, BareDocument> = {};
   for (const path of ['/.well-known/openid-configuration', '/.well-known/jwks.json']) {
     const response = await fetch(`${url}${path}`);
     if (!response.ok) throw new Error(`Authly answered ${response.status} for ${path}`);
-    documents[path] = {
-      body: await response.text(),
-      contentType: response.headers.get('content-type') ?? 'application/json',
-    };
+    const headers: Record<string, string> = {};
+    for (const [name, value] of response.headers) {
+      if (!ADDED_BY_NODE.includes(name)) headers[name] = value;
+    }
+    documents[path] = { body: await response.text(), headers };
   }
   return documents;
 }
+
+/** Response headers node:http writes on its own. */
+const ADDED_BY_NODE = ['date', 'connection', 'keep-alive', 'transfer-encoding'];
 
 /**
  * Access tokens for introspection and userinfo: a user's, from a code exchange (or, failing

@@ -1,16 +1,17 @@
 /**
- * The floor: bare node:http answering fixed bytes (Authly's own discovery document and JWKS,
- * fetched from it at the start of the run), with as many processes as Authly runs (node:cluster),
- * so that a ratio to it is the cost of everything Authly does beyond writing those bytes.
+ * The floor: bare node:http answering fixed bytes (Authly's own discovery and JWKS responses,
+ * body and headers, fetched from it at the start of the run), with as many processes as Authly
+ * runs (node:cluster), so that a ratio to it is the cost of everything Authly does beyond writing
+ * those bytes.
  *
- * Environment: BENCH_PORT, BENCH_WORKERS, BENCH_DOCUMENTS (JSON: path → { body, contentType }).
+ * Environment: BENCH_PORT, BENCH_WORKERS, BENCH_DOCUMENTS (JSON: path → { body, headers }).
  */
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 
 interface Document {
   body: string;
-  contentType: string;
+  headers: Record<string, string>;
 }
 
 const port = Number(process.env.BENCH_PORT);
@@ -28,10 +29,12 @@ if (workers > 1 && cluster.isPrimary) {
   });
   process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 } else {
-  const documents = new Map<string, { body: Buffer; contentType: string }>();
+  const documents = new Map<string, { body: Buffer; headers: Record<string, string> }>();
   const given = JSON.parse(process.env.BENCH_DOCUMENTS ?? '{}') as Record<string, Document>;
   for (const [path, document] of Object.entries(given)) {
-    documents.set(path, { body: Buffer.from(document.body), contentType: document.contentType });
+    const body = Buffer.from(document.body);
+    const headers = { ...document.headers, 'content-length': String(body.length) };
+    documents.set(path, { body, headers });
   }
 
   const server = createServer((request, response) => {
@@ -40,11 +43,7 @@ if (workers > 1 && cluster.isPrimary) {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, {
-      'content-type': document.contentType,
-      'content-length': document.body.length,
-      'cache-control': 'public, max-age=300',
-    });
+    response.writeHead(200, document.headers);
     response.end(document.body);
   });
   server.listen(port, '127.0.0.1', () => {

@@ -8,12 +8,18 @@ export interface Baseline {
   child: Child;
 }
 
+/** A response bare node:http gives: its body and headers (content-length among them). */
+export interface BareDocument {
+  body: string;
+  headers: Record<string, string>;
+}
+
 /**
- * Bare node:http serving `documents` (path → body and content type) with `workers` processes,
- * the same count as Authly's.
+ * Bare node:http serving `documents` (path → response) with `workers` processes, the same count
+ * as Authly's.
  */
 export async function startBare(
-  documents: Record<string, { body: string; contentType: string }>,
+  documents: Record<string, BareDocument>,
   workers: number,
 ): Promise<Baseline> {
   const port = await freePort();
