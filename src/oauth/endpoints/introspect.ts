@@ -19,6 +19,7 @@ import { loadRefreshToken, tokenKind } from '../../tokens/presented-token.js';
 import { isRefreshTokenActive } from '../../tokens/refresh-token.js';
 import { authenticateClient } from '../client-auth/index.js';
 import { InvalidClient, InvalidRequest } from '../errors.js';
+import { loadUsername } from './username-cache.js';
 
 /** The RFC 7662 §2.2 response members Authly sends. */
 export interface IntrospectionResponse {
@@ -42,9 +43,8 @@ function seconds(date: Date): number {
 }
 
 /** The user's name for `username`, when the subject is a user (not a client acting for itself). */
-async function usernameOf(ctx: AppContext, userId: string): Promise<string | undefined> {
-  const user = await ctx.store.users.findById(userId);
-  return user?.username;
+function usernameOf(ctx: AppContext, userId: string): Promise<string | undefined> {
+  return loadUsername(ctx.store, userId);
 }
 
 async function introspectAccessToken(
