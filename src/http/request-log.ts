@@ -96,8 +96,9 @@ class IsoClock {
 /**
  * Lines held in memory and written to a file descriptor when BUFFER_CHARS have gathered, every
  * FLUSH_MS, and (synchronously) when the process exits. One write is in flight at a time, so lines
- * keep their order; what a partial write or EAGAIN leaves is written before anything newer. A process killed with
- * SIGKILL loses at most the last second of lines.
+ * keep their order: what a partial write or EAGAIN leaves is written before anything newer, and
+ * nothing newer starts while a retry waits. A process killed with SIGKILL loses at most the last
+ * second of lines.
  */
 class LineBuffer {
   private held = '';
@@ -123,14 +124,17 @@ class LineBuffer {
   private send(chunk: Buffer): void {
     this.writing = true;
     write(this.fd, chunk, 0, chunk.length, null, (error, written) => {
-      this.writing = false;
-      if (error && (error as NodeJS.ErrnoException).code !== 'EAGAIN') return; // stdout is gone
-      if (error) {
+      if (error && (error as NodeJS.ErrnoException).code === 'EAGAIN') {
         setTimeout(() => this.send(chunk), RETRY_MS);
         return;
       }
-      if (written < chunk.length) this.send(chunk.subarray(written));
-      else if (this.held.length >= BUFFER_CHARS) this.flush();
+      if (!error && written < chunk.length) {
+        this.send(chunk.subarray(written));
+        return;
+      }
+      // Written, or stdout is gone (nothing more can be done for these lines).
+      this.writing = false;
+      if (this.held.length >= BUFFER_CHARS) this.flush();
     });
   }
 
