@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { defaultHashConcurrency } from '../src/config/config.js';
 import { runGrowth } from './growth.js';
 import { BenchUsageError, HELP, parseBenchArgs, type BenchOptions } from './options.js';
 import { ProgressBar } from './progress.js';
@@ -27,6 +28,10 @@ function commit(): string {
   } catch {
     return 'unknown';
   }
+}
+
+function hashConcurrency(workers: number): string {
+  return process.env.AUTHLY_PASSWORD_HASH_CONCURRENCY || String(defaultHashConcurrency(workers));
 }
 
 function runInfo(options: BenchOptions, args: string[]): Omit<RunInfo, 'engine' | 'durability'> {
@@ -65,6 +70,9 @@ function runInfo(options: BenchOptions, args: string[]): Omit<RunInfo, 'engine' 
         (process.env.AUTHLY_REFRESH_ID_TOKEN?.trim().toLowerCase() === 'true'
           ? 'signs one too (AUTHLY_REFRESH_ID_TOKEN=true).'
           : 'answers none (AUTHLY_REFRESH_ID_TOKEN=false, the default).'),
+      'A password grant asks for openid and so also signs one; each Authly process computes ' +
+        `at most ${hashConcurrency(options.workers)} password hash(es) at once ` +
+        '(AUTHLY_PASSWORD_HASH_CONCURRENCY).',
     ],
   };
 }

@@ -3,6 +3,7 @@
  * a process of their own, the load generator in another, then every endpoint measured on every
  * server that serves it, in turn, so that a baseline is measured right beside Authly.
  */
+import { availableParallelism } from 'node:os';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
 import type { Argon2Capacity } from './argon2-capacity.js';
@@ -243,9 +244,14 @@ export async function ensureAccessTokens(
 
 /** argon2id verifications per second on all cores, in a process of its own. */
 async function measureArgon2(seconds: number, progress: ProgressBar): Promise<Argon2Capacity> {
-  progress.note(`measuring argon2id capacity (${seconds} s)`);
+  progress.note(`measuring argon2id capacity (${seconds} s at each of two levels)`);
+  const threadPool = Math.max(4, availableParallelism() * 2);
   const child = await startChild(new URL('./argon2-capacity.js', import.meta.url), {
-    env: { ...process.env, BENCH_SECONDS: String(seconds) },
+    env: {
+      ...process.env,
+      BENCH_SECONDS: String(seconds),
+      UV_THREADPOOL_SIZE: String(threadPool),
+    },
     showErrors: true,
   });
   try {

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { KeyRing } from './crypto/key-ring.js';
+import { PasswordVerifier } from './crypto/password.js';
 import { createLogger } from './http/logger.js';
 import { buildServer } from './http/server.js';
 import { createRateLimiter, type RateLimiter } from './security/rate-limiter.js';
@@ -46,7 +47,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     const keys = await KeyRing.load(store, config.keyEncryptionSecret, clock);
     rateLimiter = await createRateLimiter(config, logger, () => clock().getTime());
-    const ctx: AppContext = { config, store, keys, logger, clock, rateLimiter };
+    const passwords = new PasswordVerifier(config.passwordHashConcurrency);
+    const ctx: AppContext = { config, store, keys, logger, clock, rateLimiter, passwords };
     const server = buildServer(ctx);
     const timers = startTimers(ctx);
 

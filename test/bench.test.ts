@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
@@ -77,7 +78,14 @@ describe('benchmark --quick on SQLite', () => {
 
     const password = results.password;
     assert.ok(password);
-    assert.ok(password.argon2.hashesPerSecond > 0);
+    const { argon2 } = password;
+    const cores = availableParallelism();
+    assert.deepEqual(argon2.levels.map((level) => level.inFlight), [cores, cores * 2]);
+    const best = Math.max(...argon2.levels.map((level) => level.hashesPerSecond));
+    assert.ok(best > 0);
+    assert.equal(argon2.hashesPerSecond, best);
+    assert.match(stdout, /argon2id on this machine: [\d,]+ verifications\/s .* the best of /);
+    assert.match(stdout, /computes at most \d+ password hash\(es\) at once/);
     assert.equal(password.discoveryBeside.length, CONNECTIONS.length);
     for (const run of password.discoveryBeside) assert.equal(run.errorRate, 0);
     assert.equal(results.growth, null);

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config/config.js';
@@ -39,6 +40,7 @@ const BAD_VALUES: [string, string, RegExp][] = [
   ['AUTHLY_CODE_TTL', '0', /must be at least 1/],
   ['AUTHLY_REFRESH_ID_TOKEN', 'yes', /expected true or false, got "yes"/],
   ['AUTHLY_SESSION_TTL', '1e9', /expected a whole number/],
+  ['AUTHLY_PASSWORD_HASH_CONCURRENCY', '0', /must be at least 1/],
   ['AUTHLY_LOG_LEVEL', 'verbose', /expected one of fatal, error, warn, info, debug, trace, silent/],
 ];
 
@@ -63,7 +65,18 @@ describe('configuration', () => {
       sessionTtl: 28800,
       logLevel: 'info',
       workers: 1,
+      passwordHashConcurrency: availableParallelism(),
     });
+  });
+
+  test('password hashes at once default to each worker’s share of the cores', () => {
+    const cores = availableParallelism();
+    assert.equal(loadConfig({}, { workers: String(cores) }).passwordHashConcurrency, 1);
+    assert.equal(loadConfig({}, { workers: String(cores * 4) }).passwordHashConcurrency, 1);
+    const share = loadConfig({ AUTHLY_WORKERS: '2' }).passwordHashConcurrency;
+    assert.equal(share, Math.ceil(cores / 2));
+    const set = { AUTHLY_WORKERS: '2', AUTHLY_PASSWORD_HASH_CONCURRENCY: '7' };
+    assert.equal(loadConfig(set).passwordHashConcurrency, 7);
   });
 
   test('the default issuer follows the port; --port and --host win over the environment', () => {

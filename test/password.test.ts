@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hashPassword, verifyPassword } from '../src/crypto/password.js';
+import { hashPassword, PasswordVerifier, verifyPassword } from '../src/crypto/password.js';
 
 describe('password hashing', () => {
   test('argon2id, m=19456 KiB, t=2, p=1, with a fresh salt each time', async () => {
@@ -30,5 +30,28 @@ describe('password hashing', () => {
     } finally {
       clearInterval(timer);
     }
+  });
+
+  test('a verifier runs at most its concurrency at once; the others wait', async () => {
+    const hash = await hashPassword('right');
+    const verifier = new PasswordVerifier(2);
+    const guesses = ['right', 'wrong', 'right', 'wrong', 'right'];
+    const answers = Promise.all(guesses.map((guess) => verifier.verify(hash, guess)));
+    assert.equal(verifier.running, 2);
+    assert.equal(verifier.waiting, 3);
+    assert.deepEqual(await answers, [true, false, true, false, true]);
+    assert.equal(verifier.running, 0);
+    assert.equal(verifier.waiting, 0);
+  });
+
+  test('a verifier with concurrency 1 runs one at a time, and a malformed hash frees its turn', async () => {
+    const hash = await hashPassword('right');
+    const verifier = new PasswordVerifier(1);
+    const first = verifier.verify('not a hash', 'right');
+    const second = verifier.verify(hash, 'right');
+    assert.equal(verifier.running, 1);
+    assert.equal(verifier.waiting, 1);
+    assert.deepEqual(await Promise.all([first, second]), [false, true]);
+    assert.equal(verifier.running, 0);
   });
 });

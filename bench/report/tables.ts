@@ -5,6 +5,7 @@
  * the password grant beside argon2id, and the growth check.
  */
 import type { Target } from '../endpoints.js';
+import type { Argon2Capacity } from '../argon2-capacity.js';
 import type { BenchResults, EndpointResult, GrowthResult } from '../results.js';
 import { connectionHeadings, count, ms, percent, rateCell, ratio } from './format.js';
 
@@ -101,6 +102,12 @@ function preface(results: BenchResults): string {
   ].join(' ');
 }
 
+function levelsTried(argon2: Argon2Capacity): string {
+  return argon2.levels
+    .map((level) => `${count(level.hashesPerSecond)}/s with ${level.inFlight} in flight`)
+    .join(' and ');
+}
+
 function passwordTable(results: BenchResults): string {
   const password = results.password!;
   const runs = results.endpoints.find((e) => e.name === 'password')?.runs.authly ?? [];
@@ -108,7 +115,7 @@ function passwordTable(results: BenchResults): string {
   const intro =
     `### Password grant beside argon2id\n\nargon2id on this machine: ` +
     `${count(argon2.hashesPerSecond)} verifications/s (${argon2.parameters}; ` +
-    `${argon2.cores} cores, libuv pool of ${argon2.threadPool}). Discovery was requested ` +
+    `${argon2.cores} cores; the best of ${levelsTried(argon2)}). Discovery was requested ` +
     `${password.besideRatePerSecond} times a second beside each password load.\n`;
   return `${intro}\n${table(
     [

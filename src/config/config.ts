@@ -2,6 +2,7 @@
  * Configuration: one schema, read from the environment (and CLI overrides) and validated once at
  * start. A bad value throws ConfigError naming the variable, which the CLI prints as one line.
  */
+import { availableParallelism } from 'node:os';
 
 export class ConfigError extends Error {
   readonly code = 'ERR_CONFIG';
@@ -54,6 +55,11 @@ export interface Config {
   logLevel: LogLevel;
   /** AUTHLY_WORKERS or --workers: server processes (default 1). */
   workers: number;
+  /**
+   * AUTHLY_PASSWORD_HASH_CONCURRENCY: password hashes one process computes at once (default: its
+   * share of the cores, the cores divided by the workers, at least 1); the others queue.
+   */
+  passwordHashConcurrency: number;
 }
 
 export interface ConfigOverrides {
@@ -164,6 +170,11 @@ function redisPrefix(raw: string | undefined): string {
   throw new ConfigError('AUTHLY_REDIS_PREFIX', 'expected up to 100 visible ASCII characters');
 }
 
+/** Password hashes one process computes at once by default: its share of the cores. */
+export function defaultHashConcurrency(workers: number): number {
+  return Math.max(1, Math.ceil(availableParallelism() / workers));
+}
+
 /** Reads and validates the configuration; throws ConfigError on the first bad value. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -207,5 +218,11 @@ export function loadConfig(
     sessionTtl: lifetime('AUTHLY_SESSION_TTL', env.AUTHLY_SESSION_TTL, 28800),
     logLevel,
     workers,
+    passwordHashConcurrency: integer(
+      'AUTHLY_PASSWORD_HASH_CONCURRENCY',
+      env.AUTHLY_PASSWORD_HASH_CONCURRENCY,
+      defaultHashConcurrency(workers),
+      1,
+    ),
   };
 }

@@ -12,7 +12,7 @@
  * address with a clean record is counted as its answers come in.
  */
 import type { AppContext } from '../context.js';
-import { decoyHash, verifyPassword } from '../crypto/password.js';
+import { decoyHash } from '../crypto/password.js';
 import type { User } from '../store/types.js';
 
 /** Failed attempts on one account before it is locked. */
@@ -31,7 +31,7 @@ export type SignInResult =
 
 /**
  * Checks `username` (or email) and `password` from `address`. The password hash runs on the libuv
- * thread pool (argon2id in @node-rs/argon2), never on the event loop. A locked account answers
+ * thread pool (argon2id in @node-rs/argon2), never on the event loop, a bounded number at a time. A locked account answers
  * `invalid`, like a wrong password, so that a lockout cannot be used to probe for accounts.
  */
 export async function checkSignIn(
@@ -62,7 +62,7 @@ export async function checkSignIn(
   const accountAhead = user !== null && user.failedLogins > 0;
   const [ahead, matches] = await Promise.all([
     accountAhead ? countAttempt(user.id) : null,
-    verifyPassword(user?.passwordHash ?? (await decoyHash()), password),
+    ctx.passwords.verify(user?.passwordHash ?? (await decoyHash()), password),
   ]);
   const locked = accountAhead ? ahead === null : isLocked(user, now);
 
