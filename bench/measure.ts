@@ -1,8 +1,8 @@
 /**
- * Measures one endpoint on one server at each connection count: a probe, an unrecorded warm-up
- * at the highest count, then one load per count. Endpoints that spend a single-use credential per
- * request get a fresh batch before each load, sized from the fastest rate seen so far so that the
- * load runs its full duration without ever replaying one.
+ * Measures one endpoint on one server: a probe, an unrecorded warm-up at the highest count, then
+ * one load per connection count, which the suite interleaves with the baselines' loads. Endpoints
+ * that spend a single-use credential per request get a fresh batch before each load, sized from
+ * the fastest rate seen so far so that the load runs its full duration without ever replaying one.
  */
 import type { Endpoint, RequestShape, Target } from './endpoints.js';
 import type { LoadJob, LoadResult } from './load/job.js';
@@ -23,13 +23,14 @@ const HEADROOM = 2;
 /** Never mint more than this for one load (memory of the load generator). */
 const MOST_CREDENTIALS = 600_000;
 
-/** What measureEndpoint needs. */
+/** What prepareEndpoint and measureEndpoint need. */
 export interface MeasureInput {
   load: LoadGenerator;
   progress: ProgressBar;
   endpoint: Endpoint;
   target: Target;
   shape: RequestShape;
+  /** The counts measureEndpoint loads at; the warm-up runs at the highest. */
   connections: number[];
   duration: number;
   warmup: number;
@@ -48,14 +49,19 @@ export interface Measurement {
   problem?: string;
 }
 
-/** Runs the probe, the warm-up and one load per connection count. */
-export async function measureEndpoint(input: MeasureInput): Promise<Measurement> {
+/** A server ready for the loads of one endpoint, or why it cannot be measured. */
+export type PreparedEndpoint =
+  | { ok: true; loadAt: (connections: number) => Promise<{ run: LoadResult; beside?: LoadResult }> }
+  | { ok: false; problem: string };
+
+/** Runs the probe and the warm-up; answers what runs each load. */
+export async function prepareEndpoint(input: MeasureInput): Promise<PreparedEndpoint> {
   const { endpoint, shape, supply } = input;
   const target = input.label ? `${input.target} · ${input.label}` : input.target;
   const checked = await probe(endpoint.name, shape, supply ? (await supply(1))[0] : undefined);
   if (!checked.ok) {
     input.progress.note(`${endpoint.name} · ${target}: not measured (${checked.problem})`);
-    return { runs: [], problem: checked.problem };
+    return { ok: false, problem: checked.problem };
   }
 
   let fastest = FIRST_GUESS_PER_SECOND;
@@ -84,16 +90,27 @@ export async function measureEndpoint(input: MeasureInput): Promise<Measurement>
     fastest = Math.max(warm.rps, 100);
   }
 
-  const runs: LoadResult[] = [];
-  const beside: LoadResult[] = [];
-  for (const connections of input.connections) {
+  const loadAt = async (connections: number) => {
     const label = `${endpoint.name} · ${target} · ${connections} conn`;
     const jobs = [await job(connections, input.duration)];
     if (input.beside) jobs.push(input.beside);
     const [main, side] = await run(input, label, jobs);
-    runs.push(main);
-    if (side) beside.push(side);
     fastest = Math.max(fastest, main.rps);
+    return side ? { run: main, beside: side } : { run: main };
+  };
+  return { ok: true, loadAt };
+}
+
+/** Runs the probe, the warm-up and one load per connection count, in turn. */
+export async function measureEndpoint(input: MeasureInput): Promise<Measurement> {
+  const prepared = await prepareEndpoint(input);
+  if (!prepared.ok) return { runs: [], problem: prepared.problem };
+  const runs: LoadResult[] = [];
+  const beside: LoadResult[] = [];
+  for (const connections of input.connections) {
+    const loaded = await prepared.loadAt(connections);
+    runs.push(loaded.run);
+    if (loaded.beside) beside.push(loaded.beside);
   }
   return input.beside ? { runs, beside } : { runs };
 }

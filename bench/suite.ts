@@ -1,7 +1,8 @@
 /**
  * One benchmark run: a fresh database seeded through the store, Authly and the baselines each in
  * a process of their own, the load generator in another, then every endpoint measured on every
- * server that serves it, in turn, so that a baseline is measured right beside Authly.
+ * server that serves it, the servers taking turns at each connection count, so that a baseline is
+ * measured right beside Authly.
  */
 import { availableParallelism } from 'node:os';
 import { openStore } from '../src/store/index.js';
@@ -12,9 +13,14 @@ import { mintOidcProviderCodes, startBare, startOidcProvider, type Baseline,
 import { createDatabase, describeDurability, type BenchDatabase } from './database.js';
 import { ENDPOINTS, requestFor, type Endpoint, type RequestShape, type Target,
   type TargetContext } from './endpoints.js';
-import type { LoadJob } from './load/job.js';
+import type { LoadJob, LoadResult } from './load/job.js';
 import { LoadGenerator } from './load/load-generator.js';
-import { measureEndpoint, type Supplier } from './measure.js';
+import {
+  prepareEndpoint,
+  type MeasureInput,
+  type PreparedEndpoint,
+  type Supplier,
+} from './measure.js';
 import type { BenchOptions } from './options.js';
 import { startChild } from './processes.js';
 import { probe } from './probe.js';
@@ -115,7 +121,7 @@ export async function runSuite(options: BenchOptions, progress: ProgressBar): Pr
   }
 }
 
-/** Measures `endpoint` on Authly, then on each of its baselines that runs. */
+/** Measures `endpoint` on Authly and on each of its baselines that runs, taking turns. */
 async function measureOnEach(
   endpoint: Endpoint,
   options: BenchOptions,
@@ -142,9 +148,12 @@ async function measureOnEach(
     };
   }
 
-  let besideRuns;
+  // Every server is probed and warmed up first; then, at each connection count, each server is
+  // loaded in turn, in the reverse order at the next count, so that a ratio compares loads made
+  // seconds apart and the drift of a shared machine does not favour whoever ran first.
+  const prepared = new Map<Target, PreparedEndpoint>();
   for (const target of targets) {
-    const measured = await measureEndpoint({
+    const input: MeasureInput = {
       load: running.load!,
       progress,
       endpoint,
@@ -155,10 +164,22 @@ async function measureOnEach(
       warmup: options.warmup,
       supply: endpoint.credential ? suppliers[`${target}:${endpoint.credential}`] : undefined,
       beside: target === 'authly' ? beside : undefined,
-    });
-    result.runs[target] = measured.runs;
-    if (measured.problem) result.problems[target] = measured.problem;
-    if (target === 'authly') besideRuns = measured.beside;
+    };
+    const ready = await prepareEndpoint(input);
+    prepared.set(target, ready);
+    result.runs[target] = [];
+    if (!ready.ok) result.problems[target] = ready.problem;
+  }
+
+  const besideRuns: LoadResult[] = [];
+  for (const [i, connections] of options.connections.entries()) {
+    for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
+      const ready = prepared.get(target)!;
+      if (!ready.ok) continue;
+      const loaded = await ready.loadAt(connections);
+      result.runs[target]!.push(loaded.run);
+      if (loaded.beside) besideRuns.push(loaded.beside);
+    }
   }
 
   const authlyRuns = result.runs.authly ?? [];
@@ -174,7 +195,7 @@ async function measureOnEach(
       ratioToArgon2: authlyRuns.map(
         (run) => Math.round((run.rps / argon2.hashesPerSecond) * 1000) / 1000,
       ),
-      discoveryBeside: besideRuns ?? [],
+      discoveryBeside: besideRuns,
       besideRatePerSecond: BESIDE_RATE,
     },
   };
