@@ -82,6 +82,33 @@ describe('request log', () => {
     assert.ok(!served.output().includes(Buffer.from(`nobody:${secret}`).toString('base64')));
   });
 
+  test('a log reader that falls behind makes no line go missing', async () => {
+    // The pipe holds 64 KiB; 1,500 lines are several times that. While nobody reads, the server
+    // either waits on the full pipe or retries later; either way every line must come through.
+    const count = 1_500;
+    const tag = `order-${Date.now()}`;
+    served.child.stdout!.pause();
+    const requests = Array.from({ length: count }, async (_, i) => {
+      const response = await fetch(`${base}/health`, { headers: { 'x-request-id': `${tag}-${i}` } });
+      await response.arrayBuffer();
+      return response.status;
+    });
+    await sleep(500);
+    served.child.stdout!.resume();
+    const statuses = await Promise.all(requests);
+    assert.deepEqual(new Set(statuses), new Set([200]));
+
+    let tagged: string[] = [];
+    for (let i = 0; i < 100 && tagged.length < count; i++) {
+      await sleep(50);
+      tagged = requestLines(served.output())
+        .map((line) => (line as RequestLine & { reqId?: string }).reqId ?? '')
+        .filter((id) => id.startsWith(`${tag}-`));
+    }
+    assert.equal(tagged.length, count);
+    assert.equal(new Set(tagged).size, count);
+  });
+
   test('lines still buffered are written when the server stops', async () => {
     const before = requestLines(served.output()).length;
     await fetch(`${base}/health`);
