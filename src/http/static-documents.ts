@@ -24,6 +24,9 @@ interface Prepared {
   source: string;
   body: Buffer;
   etag: string;
+  /** The response headers, made once per version of the document rather than per request. */
+  ok: Record<string, string | number>;
+  notModified: Record<string, string | number>;
 }
 
 /** Headers every response of Authly carries (see the onSend hook in server.ts). */
@@ -43,7 +46,15 @@ export function staticDocuments(documents: StaticDocument[], log: RequestLog) {
     if (cached && cached.source === source) return cached;
     const body = Buffer.from(source);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    const fresh = { source, body, etag };
+    const notModified = {
+      'content-type': doc.contentType,
+      'cache-control': doc.cacheControl,
+      etag,
+      'access-control-allow-origin': '*',
+      ...COMMON_HEADERS,
+    };
+    const ok = { ...notModified, 'content-length': body.length };
+    const fresh = { source, body, etag, ok, notModified };
     prepared.set(doc.path, fresh);
     return fresh;
   }
@@ -54,20 +65,12 @@ export function staticDocuments(documents: StaticDocument[], log: RequestLog) {
     if (!doc) return false;
 
     const started = performance.now();
-    const { body, etag } = current(doc);
-    const notModified = req.headers['if-none-match'] === etag;
+    const version = current(doc);
+    const notModified = req.headers['if-none-match'] === version.etag;
     const status = notModified ? 304 : 200;
-    const headers: Record<string, string | number> = {
-      'content-type': doc.contentType,
-      'cache-control': doc.cacheControl,
-      etag,
-      'access-control-allow-origin': '*',
-      ...COMMON_HEADERS,
-    };
-    if (!notModified) headers['content-length'] = body.length;
-    res.writeHead(status, headers);
+    res.writeHead(status, notModified ? version.notModified : version.ok);
     if (notModified || req.method === 'HEAD') res.end();
-    else res.end(body);
+    else res.end(version.body);
     log.write({ method: req.method, endpoint: doc.path, status, ms: performance.now() - started });
     return true;
   };
