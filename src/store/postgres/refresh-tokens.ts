@@ -1,5 +1,5 @@
 import { toStoreConflict } from '../errors.js';
-import type { RefreshTokenRepository } from '../types.js';
+import type { RefreshToken, RefreshTokenRepository } from '../types.js';
 import type { Sql } from './database.js';
 import { ms, pg, type Row } from './rows.js';
 
@@ -51,19 +51,28 @@ export function postgresRefreshTokens(sql: Sql): RefreshTokenRepository {
               auth_time, ${at}::bigint, LEAST(${ms(request.nextExpiresAt)}::bigint,
               family_expires_at), family_expires_at
             FROM spent
-            RETURNING *
+            RETURNING expires_at
           )
-          SELECT to_jsonb(spent) AS previous, to_jsonb(stored) AS next FROM spent, stored`;
+          SELECT spent.*, stored.expires_at AS next_expires_at FROM spent, stored`;
       } catch (error) {
         throw toStoreConflict(error, 'refresh token');
       }
 
       const [rotated] = rows;
       if (!rotated) return null;
-      return {
-        previous: pg.toRefreshToken(rotated.previous as Row),
-        next: pg.toRefreshToken(rotated.next as Row),
+      // The successor is what the INSERT above wrote, rebuilt here rather than read back as a
+      // second row: only its capped expiry is not known in advance.
+      const previous = pg.toRefreshToken(rotated);
+      const next: RefreshToken = {
+        ...previous,
+        tokenHash: request.nextHash,
+        parentHash: previous.tokenHash,
+        issuedAt: new Date(now.getTime()),
+        expiresAt: new Date(rotated.next_expires_at as number),
+        usedAt: null,
+        revokedAt: null,
       };
+      return { previous, next };
     },
 
     async revokeFamily(familyId, now) {
