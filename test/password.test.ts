@@ -44,7 +44,7 @@ describe('password hashing', () => {
     assert.equal(verifier.waiting, 0);
   });
 
-  test('a verifier with concurrency 1 runs one at a time, and a malformed hash frees its turn', async () => {
+  test('with concurrency 1, one at a time; a malformed hash frees its turn', async () => {
     const hash = await hashPassword('right');
     const verifier = new PasswordVerifier(1);
     const first = verifier.verify('not a hash', 'right');

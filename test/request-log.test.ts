@@ -89,7 +89,8 @@ describe('request log', () => {
     const tag = `order-${Date.now()}`;
     served.child.stdout!.pause();
     const requests = Array.from({ length: count }, async (_, i) => {
-      const response = await fetch(`${base}/health`, { headers: { 'x-request-id': `${tag}-${i}` } });
+      const headers = { 'x-request-id': `${tag}-${i}` };
+      const response = await fetch(`${base}/health`, { headers });
       await response.arrayBuffer();
       return response.status;
     });

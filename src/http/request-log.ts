@@ -146,7 +146,7 @@ class LineBuffer {
       return chunk.subarray(writeSync(this.fd, chunk));
     } catch (error) {
       const full = (error as NodeJS.ErrnoException).code === 'EAGAIN';
-      return full ? chunk : chunk.subarray(chunk.length);
+      return full ? chunk : Buffer.alloc(0);
     }
   }
 

@@ -31,8 +31,9 @@ export type SignInResult =
 
 /**
  * Checks `username` (or email) and `password` from `address`. The password hash runs on the libuv
- * thread pool (argon2id in @node-rs/argon2), never on the event loop, a bounded number at a time. A locked account answers
- * `invalid`, like a wrong password, so that a lockout cannot be used to probe for accounts.
+ * thread pool (argon2id in @node-rs/argon2), never on the event loop, a bounded number at a time.
+ * A locked account answers `invalid`, like a wrong password, so that a lockout cannot be used to
+ * probe for accounts.
  */
 export async function checkSignIn(
   ctx: AppContext,
