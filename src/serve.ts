@@ -62,7 +62,9 @@ async function runServer(config: Config): Promise<number> {
 function listenFailure(error: unknown, config: Config): Error {
   const code = (error as { code?: string }).code;
   const where = `${config.host}:${config.port}`;
-  if (code === 'EADDRINUSE') return new ServeFailed(`cannot listen on ${where}: the port is in use`);
+  if (code === 'EADDRINUSE') {
+    return new ServeFailed(`cannot listen on ${where}: the port is in use`);
+  }
   if (code === 'EACCES') return new ServeFailed(`cannot listen on ${where}: permission denied`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
     return new ServeFailed(`cannot listen on ${where}: no such address on this machine`);

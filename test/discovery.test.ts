@@ -111,7 +111,8 @@ describe('authly serve from an empty folder', () => {
       assert.equal(await again.text(), '');
       const head = await fetch(`${issuer}${path}`, { method: 'HEAD' });
       assert.equal(head.status, 200);
-      assert.equal(head.headers.get('content-length'), String((await first.arrayBuffer()).byteLength));
+      const length = String((await first.arrayBuffer()).byteLength);
+      assert.equal(head.headers.get('content-length'), length);
       // A query string falls through to the routes, which serve the same document.
       const queried = await fetch(`${issuer}${path}?x=1`);
       assert.equal(queried.status, 200);
@@ -190,7 +191,7 @@ for (const engine of testEngines()) {
       return;
     }
 
-    test('/ready answers 503 while the database refuses connections, 200 once it is back', async () => {
+    test('/ready answers 503 while the database refuses connections, 200 once back', async () => {
       const name = new URL(databaseUrl).pathname.slice(1);
       const admin = postgres(process.env.AUTHLY_TEST_POSTGRES_URL!, { max: 1, onnotice: () => {} });
       try {

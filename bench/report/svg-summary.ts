@@ -29,7 +29,8 @@ export function svgSummary(results: BenchResults, metric: SummaryMetric): string
     const x = (i % COLUMNS) * CELL.width;
     const y = HEADING + Math.floor(i / COLUMNS) * CELL.height;
     const title = label.replace(/`/g, '');
-    const chart = lineChart(title, 'connections', results.connections, metric === 'rps' ? rps : p95);
+    const series = metric === 'rps' ? rps : p95;
+    const chart = lineChart(title, 'connections', results.connections, series);
     return chart.replace('<svg ', `<svg x="${x}" y="${y}" `);
   });
 

@@ -14,7 +14,11 @@ export const GRANT_TYPES: GrantType[] = [
   'client_credentials',
   'password',
 ];
-export const AUTH_METHODS: ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none'];
+export const AUTH_METHODS: ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'none',
+];
 export const DEFAULT_GRANT_TYPES: GrantType[] = ['authorization_code', 'refresh_token'];
 
 /** The options as parsed, before any check. */
@@ -39,7 +43,9 @@ export interface ClientRegistration {
 
 /** Checks the options of `client create` and fills in the defaults. */
 export function readClientOptions(values: ClientOptionValues): ClientRegistration {
-  if (values.name === undefined) throw new UsageError('missing --name (see authly client create --help)');
+  if (values.name === undefined) {
+    throw new UsageError('missing --name (see authly client create --help)');
+  }
   const name = checkText('name', values.name, 200);
   const grantTypes = checkGrantTypes(values['grant-types']);
   const redirectUris = [...new Set((values['redirect-uri'] ?? []).map(checkRedirectUri))];
@@ -76,7 +82,9 @@ export function checkRedirectUri(value: string): string {
     throw new UsageError(`--redirect-uri "${shown}" contains spaces or control characters`);
   }
   if (value.includes('#')) {
-    throw new UsageError(`--redirect-uri "${shown}" has a fragment (#…), which RFC 6749 §3.1.2 forbids`);
+    throw new UsageError(
+      `--redirect-uri "${shown}" has a fragment (#…), which RFC 6749 §3.1.2 forbids`,
+    );
   }
   let url: URL;
   try {
@@ -85,7 +93,9 @@ export function checkRedirectUri(value: string): string {
     throw new UsageError(`--redirect-uri "${shown}" is not an absolute URI`);
   }
   if (['javascript:', 'data:', 'vbscript:', 'file:'].includes(url.protocol)) {
-    throw new UsageError(`--redirect-uri "${shown}" uses the ${url.protocol} scheme, which is unsafe`);
+    throw new UsageError(
+      `--redirect-uri "${shown}" uses the ${url.protocol} scheme, which is unsafe`,
+    );
   }
   if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname === '') {
     throw new UsageError(`--redirect-uri "${shown}" has no host`);
@@ -112,14 +122,20 @@ function checkAuthMethod(
     );
   }
   if (isPublic && raw !== undefined && raw !== 'none') {
-    throw new UsageError(`a public client has no secret, so --public cannot go with --auth-method ${raw}`);
+    throw new UsageError(
+      `a public client has no secret, so --public cannot go with --auth-method ${raw}`,
+    );
   }
   // `none` is what makes a client public (RFC 6749 §2.1): it cannot keep a secret.
   if (isPublic || raw === 'none') return { authMethod: 'none', isPublic: true };
   return { authMethod: (raw ?? 'client_secret_basic') as ClientAuthMethod, isPublic: false };
 }
 
-function checkCombination(grantTypes: GrantType[], redirectUris: string[], isPublic: boolean): void {
+function checkCombination(
+  grantTypes: GrantType[],
+  redirectUris: string[],
+  isPublic: boolean,
+): void {
   const has = (grant: GrantType) => grantTypes.includes(grant);
 
   if (has('authorization_code') && redirectUris.length === 0) {

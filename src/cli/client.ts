@@ -72,7 +72,11 @@ export const clientGroup: CommandGroup = {
   summary: 'Manage the OAuth clients (applications)',
   example: "  authly client create --name 'Example App' --redirect-uri https://app.example.com/cb",
   subcommands: {
-    create: { summary: 'Register a client and show its secret once', help: createHelp, run: create },
+    create: {
+      summary: 'Register a client and show its secret once',
+      help: createHelp,
+      run: create,
+    },
     list: { summary: 'List the clients', help: listHelp, run: list },
     delete: { summary: 'Delete a client', help: deleteHelp, run: remove },
   },
@@ -120,7 +124,10 @@ async function create(args: string[]): Promise<number> {
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('client list', { args, options: { json: { type: 'boolean' } } });
+  const { values } = parseCommandArgs('client list', {
+    args,
+    options: { json: { type: 'boolean' } },
+  });
   const clients = await withStore((store) => store.clients.list());
 
   if (values.json) {
@@ -129,7 +136,16 @@ async function list(args: string[]): Promise<number> {
     print('No clients yet (register one with authly client create).');
   } else {
     printTable(
-      ['CLIENT_ID', 'NAME', 'TYPE', 'AUTH_METHOD', 'GRANT_TYPES', 'SCOPE', 'REDIRECT_URIS', 'CREATED'],
+      [
+        'CLIENT_ID',
+        'NAME',
+        'TYPE',
+        'AUTH_METHOD',
+        'GRANT_TYPES',
+        'SCOPE',
+        'REDIRECT_URIS',
+        'CREATED',
+      ],
       clients.map((client) => [
         client.clientId,
         client.name,
@@ -151,8 +167,11 @@ async function remove(args: string[]): Promise<number> {
     allowPositionals: true,
     options: { 'client-id': { type: 'string' } },
   });
-  const given = [...positionals, ...(values['client-id'] === undefined ? [] : [values['client-id']])];
-  if (given.length === 0) throw new UsageError('missing client_id (see authly client delete --help)');
+  const named = values['client-id'];
+  const given = [...positionals, ...(named === undefined ? [] : [named])];
+  if (given.length === 0) {
+    throw new UsageError('missing client_id (see authly client delete --help)');
+  }
   if (given.length > 1) throw new UsageError('give one client_id, as the argument or --client-id');
   const clientId = given[0];
 

@@ -47,7 +47,11 @@ export const keysGroup: CommandGroup = {
   summary: 'Rotate and list the token signing keys',
   example: '  authly keys rotate',
   subcommands: {
-    rotate: { summary: 'Replace the signing keys, keeping the old ones published', help: rotateHelp, run: rotate },
+    rotate: {
+      summary: 'Replace the signing keys, keeping the old ones published',
+      help: rotateHelp,
+      run: rotate,
+    },
     list: { summary: 'List the signing keys', help: listHelp, run: list },
   },
 };
@@ -77,7 +81,10 @@ function publishSeconds(config: Config): number {
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('keys list', { args, options: { json: { type: 'boolean' } } });
+  const { values } = parseCommandArgs('keys list', {
+    args,
+    options: { json: { type: 'boolean' } },
+  });
   const keys = await withStore((store) => store.keys.listAll());
   const now = new Date();
 

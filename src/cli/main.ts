@@ -168,7 +168,11 @@ function report(error: unknown): number {
     return fail(error.message, error.variable.startsWith('--') ? EXIT_USAGE : EXIT_FAILURE);
   }
 
-  const { code, message, stack } = (error ?? {}) as { code?: string; message?: string; stack?: string };
+  const { code, message, stack } = (error ?? {}) as {
+    code?: string;
+    message?: string;
+    stack?: string;
+  };
   if (code !== undefined && KNOWN_FAILURES.has(code)) return fail(message ?? code, EXIT_FAILURE);
 
   // A defect: still one line, with the stack only when asked for through the log level.

@@ -64,7 +64,10 @@ async function create(args: string[]): Promise<number> {
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('scope list', { args, options: { json: { type: 'boolean' } } });
+  const { values } = parseCommandArgs('scope list', {
+    args,
+    options: { json: { type: 'boolean' } },
+  });
   const scopes = await withStore((store) => store.scopes.list());
 
   if (values.json) {

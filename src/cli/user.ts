@@ -63,7 +63,8 @@ async function createUser(args: string[]): Promise<number> {
       json: { type: 'boolean' },
     },
   });
-  const username = checkIdentifier('username', required('user create', 'username', values.username), 100);
+  const given = required('user create', 'username', values.username);
+  const username = checkIdentifier('username', given, 100);
   const password = checkPassword(required('user create', 'password', values.password));
   const email = values.email === undefined ? null : checkEmail(values.email);
   const name = values.name === undefined ? null : checkText('name', values.name, 200);
@@ -72,7 +73,8 @@ async function createUser(args: string[]): Promise<number> {
     await checkUnique(store, username, email);
     const passwordHash = await hashPassword(password);
     try {
-      return await store.users.create({ username, email, name, passwordHash, isAdmin: values.admin });
+      const isAdmin = values.admin;
+      return await store.users.create({ username, email, name, passwordHash, isAdmin });
     } catch (error) {
       // Another process created the same user between the check and the insert.
       if (error instanceof StoreConflict) throw new CommandFailed(`user ${error.message}`);
@@ -107,12 +109,17 @@ function checkPassword(password: string): string {
 /** One @, something on each side, no spaces: what every mail system accepts, nothing stricter. */
 function checkEmail(value: string): string {
   const email = checkIdentifier('email', value, 254);
-  if (!/^[^@]+@[^@]+$/.test(email)) throw new UsageError(`--email "${email}" is not an email address`);
+  if (!/^[^@]+@[^@]+$/.test(email)) {
+    throw new UsageError(`--email "${email}" is not an email address`);
+  }
   return email;
 }
 
 async function listUsers(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('user list', { args, options: { json: { type: 'boolean' } } });
+  const { values } = parseCommandArgs('user list', {
+    args,
+    options: { json: { type: 'boolean' } },
+  });
   const users = await withStore((store) => store.users.list());
 
   if (values.json) {
