@@ -33,6 +33,9 @@ export type Sql = postgres.Sql<{ epochMs: number }>;
 export async function openPool(url: string, poolSize: number): Promise<Sql> {
   let sql: Sql;
   try {
+    // The driver takes what it can from a malformed URL (`db:port` as a host name, say) and
+    // fails later on the lookup; a URL that does not parse is refused here, saying so.
+    new URL(url);
     sql = postgres(url, {
       max: poolSize,
       connect_timeout: CONNECT_TIMEOUT_S,
