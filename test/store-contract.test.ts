@@ -11,9 +11,11 @@ import { after, before, describe, test } from 'node:test';
 import { openStore, StoreConflict, type Store } from '../src/store/index.js';
 import type {
   Client,
+  CodeClaim,
   LoginSession,
   NewAuthorizationCode,
   NewRefreshToken,
+  RefreshTokenSeed,
   RotationRequest,
   SigningKey,
   StoreEngine,
@@ -438,42 +440,87 @@ for (const engine of testEngines()) {
         assert.equal(statuses.filter((status) => status === 'replayed').length, 9);
       });
 
-      test('redeem spends the code, records what it issued, stores the refresh token', async () => {
-        const code = codeFor(user, client);
-        await store.codes.create(code);
-        const refreshToken = tokenFor(user, client);
-        const redemption = { jti: 'jti-1', jtiExpiresAt: at(300), refreshToken };
-        assert.equal(await store.codes.redeem(code.codeHash, redemption, at(1)), true);
+      /** A claim that holds for `code` at `now`. */
+      function claimFor(code: NewAuthorizationCode, now = at(1)): CodeClaim {
+        const { clientId, redirectUri, codeChallenge } = code;
+        return { clientId, redirectUri, codeChallenge, now };
+      }
 
-        const spent = await store.codes.find(code.codeHash);
-        assert.deepEqual(spent, {
+      function seedFor(): RefreshTokenSeed {
+        const { tokenHash, familyId, issuedAt, expiresAt, familyExpiresAt } = tokenFor(
+          user,
+          client,
+        );
+        return { tokenHash, familyId, issuedAt, expiresAt, familyExpiresAt };
+      }
+
+      test('redeem spends the code, records what it issued, stores the refresh token', async () => {
+        const code = { ...codeFor(user, client), scope: ['openid', 'offline_access', 'profile'] };
+        await store.codes.create(code);
+        const seed = seedFor();
+        const redemption = { jti: 'jti-1', jtiExpiresAt: at(300), refreshToken: seed };
+        const result = await store.codes.redeem(code.codeHash, claimFor(code), redemption);
+
+        const spent = {
           ...code,
           consumedAt: at(1),
           issuedJti: 'jti-1',
           issuedJtiExpiresAt: at(300),
-          issuedFamilyId: refreshToken.familyId,
-        });
-        assert.deepEqual(await store.refreshTokens.find(refreshToken.tokenHash), {
-          ...refreshToken,
+          issuedFamilyId: seed.familyId,
+        };
+        assert.deepEqual(result, { status: 'redeemed', code: spent });
+        assert.deepEqual(await store.codes.find(code.codeHash), spent);
+        // The refresh token takes client, user, scope and auth_time from the code.
+        assert.deepEqual(await store.refreshTokens.find(seed.tokenHash), {
+          ...seed,
+          parentHash: null,
+          clientId: client.clientId,
+          userId: user.id,
+          scope: code.scope,
+          authTime: code.authTime,
           usedAt: null,
           revokedAt: null,
         });
 
         // Spent codes redeem no more, and store nothing more.
-        const again = { jti: 'jti-2', jtiExpiresAt: at(300), refreshToken: tokenFor(user, client) };
-        assert.equal(await store.codes.redeem(code.codeHash, again, at(2)), false);
-        assert.equal((await store.codes.find(code.codeHash))?.issuedJti, 'jti-1');
+        const again = { jti: 'jti-2', jtiExpiresAt: at(300), refreshToken: seedFor() };
+        const second = await store.codes.redeem(code.codeHash, claimFor(code, at(2)), again);
+        assert.deepEqual(second, { status: 'replayed', code: spent });
         assert.equal(await store.refreshTokens.find(again.refreshToken.tokenHash), null);
-        assert.equal(await store.codes.redeem(unique('code'), again, at(2)), false);
+        const unknown = { ...codeFor(user, client), codeHash: unique('code') };
+        const missing = await store.codes.redeem(unknown.codeHash, claimFor(unknown), again);
+        assert.deepEqual(missing, { status: 'not_found' });
         assert.equal(await store.refreshTokens.find(again.refreshToken.tokenHash), null);
-        assert.equal(await store.codes.find(unique('code')), null);
+        assert.equal(await store.codes.find(unknown.codeHash), null);
+      });
+
+      test('only offline_access, or a scope without openid, earns the refresh token', async () => {
+        const cases: Array<[string[], boolean]> = [
+          [['openid', 'profile'], false],
+          [['openid', 'offline_access'], true],
+          [['api.read'], true],
+          [['offline_access', 'api.read'], true],
+        ];
+        for (const [scope, earns] of cases) {
+          const code = { ...codeFor(user, client), scope };
+          await store.codes.create(code);
+          const seed = seedFor();
+          const redemption = { jti: unique('jti'), jtiExpiresAt: at(300), refreshToken: seed };
+          const result = await store.codes.redeem(code.codeHash, claimFor(code), redemption);
+          assert.equal(result.status, 'redeemed', scope.join(' '));
+          const familyId = result.status === 'redeemed' ? result.code.issuedFamilyId : undefined;
+          assert.equal(familyId, earns ? seed.familyId : null, scope.join(' '));
+          const stored = await store.refreshTokens.find(seed.tokenHash);
+          assert.equal(stored !== null, earns, scope.join(' '));
+        }
       });
 
       test('a redemption without a refresh token records no family', async () => {
-        const code = codeFor(user, client);
+        const code = { ...codeFor(user, client), scope: ['api.read'] };
         await store.codes.create(code);
         const redemption = { jti: 'jti-3', jtiExpiresAt: at(300), refreshToken: null };
-        assert.equal(await store.codes.redeem(code.codeHash, redemption, at(1)), true);
+        const result = await store.codes.redeem(code.codeHash, claimFor(code), redemption);
+        assert.equal(result.status, 'redeemed');
         const spent = await store.codes.find(code.codeHash);
         assert.equal(spent?.issuedJti, 'jti-3');
         assert.equal(spent?.issuedFamilyId, null);
@@ -481,22 +528,56 @@ for (const engine of testEngines()) {
         assert.equal((await store.codes.consume(code.codeHash, at(2))).status, 'replayed');
       });
 
-      test('of 10 concurrent redemptions exactly one wins and stores its token', async () => {
+      test('a claim that does not hold spends the code and issues nothing', async () => {
+        const other = await newClient(store);
+        const wrong: Array<[string, (code: NewAuthorizationCode) => CodeClaim]> = [
+          ['another client', (code) => ({ ...claimFor(code), clientId: other.clientId })],
+          ['expired', (code) => claimFor(code, code.expiresAt)],
+          ['redirect_uri', (code) => ({ ...claimFor(code), redirectUri: `${code.redirectUri}/` })],
+          ['challenge', (code) => ({ ...claimFor(code), codeChallenge: `${code.codeChallenge}x` })],
+        ];
+        for (const [what, claim] of wrong) {
+          const code = { ...codeFor(user, client), scope: ['api.read'] };
+          await store.codes.create(code);
+          const seed = seedFor();
+          const redemption = { jti: unique('jti'), jtiExpiresAt: at(300), refreshToken: seed };
+          const result = await store.codes.redeem(code.codeHash, claim(code), redemption);
+          const consumedAt = claim(code).now;
+          const spent = { ...code, consumedAt, issuedJti: null, issuedJtiExpiresAt: null };
+          assert.deepEqual(result, { status: 'refused', code: { ...spent, issuedFamilyId: null } });
+          assert.equal(await store.refreshTokens.find(seed.tokenHash), null, what);
+          // A code is good for one attempt: the right claim now finds it spent.
+          const retry = await store.codes.redeem(code.codeHash, claimFor(code), redemption);
+          assert.equal(retry.status, 'replayed', what);
+        }
+
+        // A request without redirect_uri (OAuth 2.1 §4.1.3) claims nothing about it.
         const code = codeFor(user, client);
         await store.codes.create(code);
-        const tokens = Array.from({ length: 10 }, () => tokenFor(user, client));
+        const redemption = { jti: unique('jti'), jtiExpiresAt: at(300), refreshToken: null };
+        const claim = { ...claimFor(code), redirectUri: null };
+        const result = await store.codes.redeem(code.codeHash, claim, redemption);
+        assert.equal(result.status, 'redeemed');
+      });
+
+      test('of 10 concurrent redemptions exactly one wins and stores its token', async () => {
+        const code = { ...codeFor(user, client), scope: ['api.read'] };
+        await store.codes.create(code);
+        const seeds = Array.from({ length: 10 }, () => seedFor());
         const results = await Promise.all(
-          tokens.map((refreshToken, i) => {
+          seeds.map((refreshToken, i) => {
             const redemption = { jti: `j${i}`, jtiExpiresAt: at(300), refreshToken };
-            return store.codes.redeem(code.codeHash, redemption, at(i));
+            return store.codes.redeem(code.codeHash, claimFor(code, at(i)), redemption);
           }),
         );
-        assert.equal(results.filter(Boolean).length, 1);
-        const winner = results.indexOf(true);
+        const statuses = results.map((result) => result.status);
+        assert.equal(statuses.filter((status) => status === 'redeemed').length, 1);
+        assert.equal(statuses.filter((status) => status === 'replayed').length, 9);
+        const winner = statuses.indexOf('redeemed');
         const spent = await store.codes.find(code.codeHash);
         assert.equal(spent?.issuedJti, `j${winner}`);
-        for (const [i, token] of tokens.entries()) {
-          const stored = await store.refreshTokens.find(token.tokenHash);
+        for (const [i, seed] of seeds.entries()) {
+          const stored = await store.refreshTokens.find(seed.tokenHash);
           assert.equal(stored !== null, i === winner);
         }
       });

@@ -198,25 +198,69 @@ export interface ScopeRepository {
   list(): Promise<Scope[]>;
 }
 
-/** What a successful redemption issues, stored with it in one atomic step. */
+/**
+ * What a token request says of the code it presents (RFC 6749 §4.1.3, RFC 7636 §4.6), checked by
+ * the store in the same step that spends the code.
+ */
+export interface CodeClaim {
+  /** The authenticated client: the code must have been issued to it. */
+  clientId: string;
+  /** The request's redirect_uri, which must match the code's; null when the request has none. */
+  redirectUri: string | null;
+  /** BASE64URL(SHA256(code_verifier)), which must equal the code's challenge. */
+  codeChallenge: string;
+  /** The code must expire after this; it is also the time the code is spent. */
+  now: Date;
+}
+
+/** What a redemption issues, stored with it in one atomic step. */
 export interface CodeRedemption {
   /** The access token's jti and expiry, kept on the code so that a replay can deny it. */
   jti: string;
   jtiExpiresAt: Date;
-  /** The first refresh token of the grant's own family, when the grant earns one. */
-  refreshToken: NewRefreshToken | null;
+  /**
+   * The first refresh token of a new family, when the client may refresh. It is stored only if the
+   * code's scope earns one (see scopeEarnsRefreshToken), and takes its client, user, scope and
+   * auth_time from the code.
+   */
+  refreshToken: RefreshTokenSeed | null;
 }
+
+/** The parts of a new family's first refresh token that do not come from the code. */
+export type RefreshTokenSeed = Pick<
+  NewRefreshToken,
+  'tokenHash' | 'familyId' | 'issuedAt' | 'expiresAt' | 'familyExpiresAt'
+>;
+
+/**
+ * OpenID Connect Core §11: an OpenID request earns a refresh token only with `offline_access`;
+ * a plain OAuth request (no `openid`) earns one without it. The PostgreSQL store writes the same
+ * rule in SQL.
+ */
+export function scopeEarnsRefreshToken(scope: readonly string[]): boolean {
+  return scope.includes('offline_access') || !scope.includes('openid');
+}
+
+/**
+ * What redeem() found and did. `redeemed`: the claim held, the code is spent with the jti (and
+ * the refresh family, when one was stored) recorded on it. `refused`: the code was unspent but
+ * the claim did not hold; it is spent now, with nothing issued. `replayed`: spent before.
+ */
+export type RedeemCodeResult =
+  | { status: 'redeemed' | 'refused' | 'replayed'; code: AuthorizationCode }
+  | { status: 'not_found' };
 
 export interface AuthorizationCodeRepository {
   create(code: NewAuthorizationCode): Promise<void>;
   find(codeHash: string): Promise<AuthorizationCode | null>;
   /**
-   * Spends an unspent code and stores what it issued, in one atomic step: the code is marked
-   * consumed with the jti and refresh family recorded on it, and the refresh token is stored. Of
-   * concurrent calls, exactly one answers true; the others answer false and change nothing, as
-   * does a call on a code spent before or not stored at all.
+   * Spends an unspent code, checks `claim` against it and, when it holds, records `redemption`
+   * on it and stores the refresh token, all in one atomic step (one statement on PostgreSQL). A
+   * code is good for one attempt: a failed claim spends it too. Of concurrent calls, exactly one
+   * finds the code unspent; the others answer `replayed` and change nothing. The code answered
+   * is as stored after the call.
    */
-  redeem(codeHash: string, redemption: CodeRedemption, now: Date): Promise<boolean>;
+  redeem(codeHash: string, claim: CodeClaim, redemption: CodeRedemption): Promise<RedeemCodeResult>;
   /**
    * Spends the code without issuing anything (a redemption whose checks failed), in one atomic
    * step: of two concurrent calls, exactly one gets `consumed`. Expiry is not checked here.

@@ -38,20 +38,37 @@ export interface AccessTokenRequest {
   /** Resource indicator; defaults to the issuer (userinfo is the resource Authly itself serves). */
   audience?: string | string[];
   authTime?: Date | null;
+  /** The jti and issue time, when they had to be known (and stored) before the token is made. */
+  reserved?: ReservedAccessToken;
+}
+
+/** An access token's jti and times, fixed before its claims are known. */
+export interface ReservedAccessToken {
+  jti: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** A jti and times for an access token issued now. */
+export function reserveAccessToken(ctx: AppContext): ReservedAccessToken {
+  const issuedAt = ctx.clock();
+  const iat = Math.floor(issuedAt.getTime() / 1000);
+  const expiresAt = new Date((iat + ctx.config.accessTokenTtl) * 1000);
+  return { jti: randomId(), issuedAt, expiresAt };
 }
 
 /** Signs a new access token. */
 export function issueAccessToken(ctx: AppContext, request: AccessTokenRequest): IssuedAccessToken {
-  const now = ctx.clock();
-  const iat = Math.floor(now.getTime() / 1000);
-  const expiresIn = ctx.config.accessTokenTtl;
+  const { jti, issuedAt, expiresAt } = request.reserved ?? reserveAccessToken(ctx);
+  const iat = Math.floor(issuedAt.getTime() / 1000);
+  const exp = Math.floor(expiresAt.getTime() / 1000);
   const claims: AccessTokenClaims = {
     iss: ctx.config.issuer,
     sub: request.subject,
     aud: request.audience ?? ctx.config.issuer,
-    exp: iat + expiresIn,
+    exp,
     iat,
-    jti: randomId(),
+    jti,
     client_id: request.clientId,
     scope: request.scope.join(' '),
   };
@@ -59,7 +76,7 @@ export function issueAccessToken(ctx: AppContext, request: AccessTokenRequest): 
 
   const { kid, key } = ctx.keys.signingKey('ES256');
   const token = signJwt({ alg: 'ES256', kid, typ: ACCESS_TOKEN_TYPE }, claims, key);
-  return { token, jti: claims.jti, expiresIn, expiresAt: new Date(claims.exp * 1000), claims };
+  return { token, jti, expiresIn: exp - iat, expiresAt, claims };
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { AppContext } from '../context.js';
 import { sha256 } from '../crypto/hash.js';
 import { randomId, randomToken } from '../crypto/random.js';
-import type { NewRefreshToken, RefreshToken } from '../store/types.js';
+import type { NewRefreshToken, RefreshToken, RefreshTokenSeed } from '../store/types.js';
 
 /** A refresh token as given to the client, and the row that stands for it. */
 export interface IssuedRefreshToken {
@@ -27,16 +27,23 @@ function expiry(ctx: AppContext, now: Date, familyExpiresAt: Date): Date {
 
 /** The first token of a new family, for a grant just made (code exchange, password). */
 export function newRefreshToken(ctx: AppContext, grant: RefreshTokenGrant): IssuedRefreshToken {
+  const { token, seed } = refreshTokenSeed(ctx);
+  return { token, record: { ...seed, parentHash: null, ...grant } };
+}
+
+/**
+ * The first token of a new family, less what the grant gives it (client, user, scope,
+ * auth_time): for a store that takes those from the authorization code it spends.
+ */
+export function refreshTokenSeed(ctx: AppContext): { token: string; seed: RefreshTokenSeed } {
   const now = ctx.clock();
   const token = randomToken();
   const familyExpiresAt = new Date(now.getTime() + ctx.config.refreshFamilyTtl * 1000);
   return {
     token,
-    record: {
+    seed: {
       tokenHash: sha256(token),
       familyId: randomId(),
-      parentHash: null,
-      ...grant,
       issuedAt: now,
       expiresAt: expiry(ctx, now, familyExpiresAt),
       familyExpiresAt,

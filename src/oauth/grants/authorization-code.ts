@@ -1,21 +1,17 @@
 /**
  * The authorization_code grant (RFC 6749 §4.1.3, OAuth 2.1 §4.1.3, RFC 7636 §4.6): the code is
- * read, checked in the order the specs list, then spent in one atomic store write together with
- * what it issued.
+ * read, checked, spent and what it issues recorded in one atomic store call (one statement on
+ * PostgreSQL); the tokens are signed after it.
  */
 import type { AppContext } from '../../context.js';
 import { sha256 } from '../../crypto/hash.js';
+import { reserveAccessToken } from '../../tokens/access-token.js';
+import { refreshTokenSeed } from '../../tokens/refresh-token.js';
 import type { AuthorizationCode } from '../../store/types.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
 import type { Grant, GrantRequest } from './grant.js';
-import { checkPkce, checkVerifierFormat } from './pkce.js';
-import {
-  accessTokenFor,
-  idTokenFor,
-  refreshTokenFor,
-  tokenResponse,
-  type UserGrant,
-} from './user-tokens.js';
+import { checkPkce, checkVerifierFormat, pkceChallenge } from './pkce.js';
+import { accessTokenFor, idTokenFor, tokenResponse, type UserGrant } from './user-tokens.js';
 
 /**
  * RFC 6749 §4.1.2: a code used twice is refused and what its first use issued is revoked (RFC
@@ -38,14 +34,15 @@ async function revokeIssued(ctx: AppContext, code: AuthorizationCode): Promise<v
   );
 }
 
-/** The checks on a code just consumed, in RFC 6749 §4.1.3 order. */
+/** The checks on a code just spent at `now`, in RFC 6749 §4.1.3 order. */
 function checkCode(
-  { ctx, client, params }: GrantRequest,
+  { client, params }: GrantRequest,
   code: AuthorizationCode,
   verifier: string,
+  now: Date,
 ): void {
   if (code.clientId !== client.clientId) throw new InvalidGrant('code issued to another client');
-  if (code.expiresAt <= ctx.clock()) throw new InvalidGrant('code expired');
+  if (code.expiresAt <= now) throw new InvalidGrant('code expired');
 
   // OAuth 2.1 §4.1.3: PKCE binds the code to the client instance, so the token request need not
   // repeat redirect_uri; when it does (OAuth 2.0 and OpenID Connect clients always do), it must
@@ -56,33 +53,36 @@ function checkCode(
   checkPkce(verifier, code.codeChallenge);
 }
 
-/**
- * Runs the checks on an unspent code; when one fails, the code is spent anyway (a code is good
- * for one attempt), and if a concurrent request spent it first, that is a replay.
- */
-async function checkOrSpend(grant: GrantRequest, code: AuthorizationCode, verifier: string) {
-  try {
-    checkCode(grant, code, verifier);
-  } catch (error) {
-    const spent = await grant.ctx.store.codes.consume(code.codeHash, grant.ctx.clock());
-    if (spent.status === 'replayed') await revokeIssued(grant.ctx, spent.code);
-    throw error;
-  }
-}
-
 async function handle(grant: GrantRequest) {
   const { ctx, client, params } = grant;
   if (!params.code) throw new InvalidRequest('code is required');
   const verifier = checkVerifierFormat(params.code_verifier);
 
+  // One store call reads the code, checks what the request claims against it, spends it and
+  // records what it issues (the access token's jti, and the refresh token when due): what is
+  // issued has to be chosen before the code is read.
+  const reserved = reserveAccessToken(ctx);
+  const refresh = client.grantTypes.includes('refresh_token') ? refreshTokenSeed(ctx) : null;
   const codeHash = sha256(params.code);
-  const code = await ctx.store.codes.find(codeHash);
-  if (!code) throw new InvalidGrant('unknown code');
-  if (code.consumedAt !== null) {
+  const result = await ctx.store.codes.redeem(
+    codeHash,
+    {
+      clientId: client.clientId,
+      redirectUri: params.redirect_uri ?? null,
+      codeChallenge: pkceChallenge(verifier),
+      now: reserved.issuedAt,
+    },
+    { jti: reserved.jti, jtiExpiresAt: reserved.expiresAt, refreshToken: refresh?.seed ?? null },
+  );
+  if (result.status === 'not_found') throw new InvalidGrant('unknown code');
+  const { code } = result;
+  if (result.status === 'replayed') {
     await revokeIssued(ctx, code);
     throw new InvalidGrant('code already used');
   }
-  await checkOrSpend(grant, code, verifier);
+  // The same checks again, for the error that names what failed; a refused code stays spent.
+  checkCode(grant, code, verifier, reserved.issuedAt);
+  if (result.status !== 'redeemed') throw new InvalidGrant('the code does not match the request');
 
   const user: UserGrant = {
     client,
@@ -91,26 +91,11 @@ async function handle(grant: GrantRequest) {
     authTime: code.authTime,
     nonce: code.nonce,
   };
-  const access = accessTokenFor(ctx, user);
-  const refresh = refreshTokenFor(ctx, user);
-  // One store write spends the code, records what it issued (so that a replay from now on finds
-  // what to revoke) and stores the refresh token; the ID token is signed meanwhile.
-  const redemption = {
-    jti: access.jti,
-    jtiExpiresAt: access.expiresAt,
-    refreshToken: refresh?.record ?? null,
-  };
-  const [redeemed, idToken] = await Promise.all([
-    ctx.store.codes.redeem(codeHash, redemption, ctx.clock()),
-    idTokenFor(ctx, user, access.token),
-  ]);
-  if (!redeemed) {
-    // A concurrent request spent the code between the read and the redemption: a replay.
-    const spent = await ctx.store.codes.find(codeHash);
-    if (spent) await revokeIssued(ctx, spent);
-    throw new InvalidGrant('code already used');
-  }
-  return tokenResponse(access, refresh, idToken);
+  const access = accessTokenFor(ctx, user, reserved);
+  // The store decided whether the scope earns a refresh token, and recorded its family if so.
+  const refreshToken = code.issuedFamilyId !== null && refresh ? refresh.token : undefined;
+  const idToken = await idTokenFor(ctx, user, access.token);
+  return tokenResponse(access, refreshToken, idToken);
 }
 
 /** grant_type=authorization_code */

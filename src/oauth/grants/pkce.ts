@@ -14,10 +14,14 @@ export function checkVerifierFormat(verifier: string | undefined): string {
   return verifier;
 }
 
+/** RFC 7636 §4.2: the S256 challenge of a verifier, BASE64URL(SHA256(verifier)). */
+export function pkceChallenge(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
 /** RFC 7636 §4.6: BASE64URL(SHA256(verifier)) equals the stored challenge (S256 only). */
 export function checkPkce(verifier: string, challenge: string): void {
-  const computed = createHash('sha256').update(verifier, 'ascii').digest('base64url');
-  if (!constantTimeEqual(computed, challenge)) {
+  if (!constantTimeEqual(pkceChallenge(verifier), challenge)) {
     throw new InvalidGrant('code_verifier does not match the code_challenge');
   }
 }

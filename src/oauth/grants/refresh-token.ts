@@ -84,7 +84,7 @@ async function handle(grant: GrantRequest) {
   const idToken = ctx.config.refreshIdToken
     ? await idTokenFor(ctx, user, access.token)
     : undefined;
-  return tokenResponse(access, { token: successor.token, record: next }, idToken);
+  return tokenResponse(access, successor.token, idToken);
 }
 
 /** grant_type=refresh_token */

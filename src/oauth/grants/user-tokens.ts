@@ -4,8 +4,12 @@
  */
 import type { AppContext } from '../../context.js';
 import { issueIdToken } from '../../oidc/id-token.js';
-import type { Client } from '../../store/types.js';
-import { issueAccessToken, type IssuedAccessToken } from '../../tokens/access-token.js';
+import { scopeEarnsRefreshToken, type Client } from '../../store/types.js';
+import {
+  issueAccessToken,
+  type IssuedAccessToken,
+  type ReservedAccessToken,
+} from '../../tokens/access-token.js';
 import { newRefreshToken, type IssuedRefreshToken } from '../../tokens/refresh-token.js';
 import type { TokenResponse } from './grant.js';
 
@@ -24,17 +28,24 @@ export interface UserGrant {
  * §11), while plain OAuth requests (no `openid`) get one without it.
  */
 export function wantsRefreshToken(client: Client, scope: string[]): boolean {
-  if (!client.grantTypes.includes('refresh_token')) return false;
-  return scope.includes('offline_access') || !scope.includes('openid');
+  return client.grantTypes.includes('refresh_token') && scopeEarnsRefreshToken(scope);
 }
 
-/** The access token for a user grant (RFC 9068, `sub` is the user). */
-export function accessTokenFor(ctx: AppContext, grant: UserGrant): IssuedAccessToken {
+/**
+ * The access token for a user grant (RFC 9068, `sub` is the user), with the jti and times given
+ * when they were stored before.
+ */
+export function accessTokenFor(
+  ctx: AppContext,
+  grant: UserGrant,
+  reserved?: ReservedAccessToken,
+): IssuedAccessToken {
   return issueAccessToken(ctx, {
     subject: grant.userId,
     clientId: grant.client.clientId,
     scope: grant.scope,
     authTime: grant.authTime,
+    reserved,
   });
 }
 
@@ -77,13 +88,13 @@ export async function issueUserTokens(ctx: AppContext, grant: UserGrant): Promis
     idTokenFor(ctx, grant, access.token),
     refresh ? ctx.store.refreshTokens.create(refresh.record) : undefined,
   ]);
-  return tokenResponse(access, refresh, idToken);
+  return tokenResponse(access, refresh?.token, idToken);
 }
 
 /** The RFC 6749 §5.1 body for what was issued. */
 export function tokenResponse(
   access: IssuedAccessToken,
-  refresh: IssuedRefreshToken | null,
+  refreshToken: string | undefined,
   idToken: string | undefined,
 ): TokenResponse {
   const body: TokenResponse = {
@@ -92,7 +103,7 @@ export function tokenResponse(
     expires_in: access.expiresIn,
     scope: access.claims.scope,
   };
-  if (refresh) body.refresh_token = refresh.token;
+  if (refreshToken) body.refresh_token = refreshToken;
   if (idToken) body.id_token = idToken;
   return body;
 }

@@ -41,34 +41,53 @@ export function postgresCodes(sql: Sql): AuthorizationCodeRepository {
       return row ? pg.toCode(row) : null;
     },
 
-    async redeem(codeHash, { jti, jtiExpiresAt, refreshToken }, now) {
-      // One statement, one commit: the UPDATE decides the race as in consume(), and the refresh
-      // token is inserted only from the row it spent (a data-modifying CTE runs exactly once).
-      const spend = sql`
-        UPDATE authorization_codes
-        SET consumed_at = ${ms(now)}, issued_jti = ${jti},
-          issued_jti_expires_at = ${ms(jtiExpiresAt)},
-          issued_family_id = ${refreshToken?.familyId ?? null}
-        WHERE code_hash = ${codeHash} AND consumed_at IS NULL
-        RETURNING code_hash`;
+    async redeem(codeHash, claim, { jti, jtiExpiresAt, refreshToken: seed }) {
+      // One statement, one round trip, one commit. `checked` reads the code and judges the claim
+      // and the refresh rule (scopeEarnsRefreshToken); the UPDATE spends it only if unspent,
+      // deciding the race as in consume(); the refresh token is inserted only from the row it
+      // spent (a data-modifying CTE runs exactly once). The judged columns never change.
+      const now = ms(claim.now);
       try {
-        if (!refreshToken) return (await spend).length === 1;
-        const t = refreshToken;
         const [row] = await sql`
-          WITH spent AS (${spend}), stored AS (
+          WITH checked AS (
+            SELECT code_hash, holds,
+              holds AND ${seed !== null}::boolean
+                AND ('offline_access' = ANY(scope) OR NOT ('openid' = ANY(scope))) AS earns
+            FROM (
+              SELECT code_hash, scope,
+                client_id = ${claim.clientId} AND expires_at > ${now}::bigint
+                  AND (${claim.redirectUri}::text IS NULL OR redirect_uri = ${claim.redirectUri})
+                  AND code_challenge = ${claim.codeChallenge} AS holds
+              FROM authorization_codes WHERE code_hash = ${codeHash}
+            ) judged
+          ), spent AS (
+            UPDATE authorization_codes c
+            SET consumed_at = ${now}::bigint,
+              issued_jti = CASE WHEN k.holds THEN ${jti}::text END,
+              issued_jti_expires_at = CASE WHEN k.holds THEN ${ms(jtiExpiresAt)}::bigint END,
+              issued_family_id = CASE WHEN k.earns THEN ${seed?.familyId ?? null}::text END
+            FROM checked k
+            WHERE c.code_hash = k.code_hash AND c.consumed_at IS NULL
+            RETURNING c.*, k.holds
+          ), stored AS (
             INSERT INTO refresh_tokens (token_hash, family_id, parent_hash, client_id, user_id,
               scope, auth_time, issued_at, expires_at, family_expires_at)
-            SELECT ${t.tokenHash}, ${t.familyId}, NULL, ${t.clientId}, ${t.userId},
-              ${t.scope}::text[], ${ms(t.authTime)}::bigint, ${ms(t.issuedAt)}::bigint,
-              ${ms(t.expiresAt)}::bigint, ${ms(t.familyExpiresAt)}::bigint
-            FROM spent
+            SELECT ${seed?.tokenHash ?? null}::text, issued_family_id, NULL, client_id, user_id,
+              scope, auth_time, ${ms(seed?.issuedAt ?? null)}::bigint,
+              ${ms(seed?.expiresAt ?? null)}::bigint, ${ms(seed?.familyExpiresAt ?? null)}::bigint
+            FROM spent WHERE issued_family_id IS NOT NULL
             RETURNING 1
           )
-          SELECT count(*)::int AS spent FROM spent`;
-        return row.spent === 1;
+          SELECT * FROM spent`;
+        if (row) return { status: row.holds ? 'redeemed' : 'refused', code: pg.toCode(row) };
       } catch (error) {
         throw toStoreConflict(error, 'refresh token');
       }
+
+      // Only a failed redemption pays a second round trip, to tell a replay from a made-up code.
+      const [existing] = await sql`
+        SELECT * FROM authorization_codes WHERE code_hash = ${codeHash}`;
+      return existing ? { status: 'replayed', code: pg.toCode(existing) } : { status: 'not_found' };
     },
 
     async deleteExpired(now) {

@@ -1,5 +1,11 @@
 import { toStoreConflict } from '../errors.js';
-import type { AuthorizationCodeRepository, ConsumeCodeResult } from '../types.js';
+import {
+  scopeEarnsRefreshToken,
+  type AuthorizationCode,
+  type AuthorizationCodeRepository,
+  type ConsumeCodeResult,
+  type RedeemCodeResult,
+} from '../types.js';
 import { statement, type Db } from './database.js';
 import { refreshTokenInserter } from './refresh-tokens.js';
 import { json, ms, toCode, type Row } from './rows.js';
@@ -70,15 +76,42 @@ export function sqliteCodes(db: Db, writer: Writer): AuthorizationCodeRepository
       return row ? toCode(row) : null;
     },
 
-    async redeem(codeHash, { jti, jtiExpiresAt, refreshToken }, now) {
-      const familyId = refreshToken?.familyId ?? null;
+    async redeem(codeHash, claim, { jti, jtiExpiresAt, refreshToken: seed }) {
       try {
-        // The code and the refresh token commit together, or neither does.
-        return await writer.write(() => {
-          const spent = redeem().run(ms(now), jti, ms(jtiExpiresAt), familyId, codeHash);
-          if (spent.changes === 0) return false;
-          if (refreshToken) insertRefreshToken(refreshToken);
-          return true;
+        // Read, judged and spent within one write: SQLite serialises writers, so nothing comes
+        // between. The code and the refresh token commit together, or neither does.
+        return await writer.write((): RedeemCodeResult => {
+          const row = byHash().get(codeHash) as Row | undefined;
+          if (!row) return { status: 'not_found' };
+          const code = toCode(row);
+          if (code.consumedAt !== null) return { status: 'replayed', code };
+
+          const holds =
+            code.clientId === claim.clientId &&
+            code.expiresAt > claim.now &&
+            (claim.redirectUri === null || claim.redirectUri === code.redirectUri) &&
+            code.codeChallenge === claim.codeChallenge;
+          const earns = holds && seed !== null && scopeEarnsRefreshToken(code.scope);
+          const familyId = earns ? seed.familyId : null;
+          const spent: AuthorizationCode = {
+            ...code,
+            consumedAt: claim.now,
+            issuedJti: holds ? jti : null,
+            issuedJtiExpiresAt: holds ? jtiExpiresAt : null,
+            issuedFamilyId: familyId,
+          };
+          redeem().run(
+            ms(spent.consumedAt),
+            spent.issuedJti,
+            ms(spent.issuedJtiExpiresAt),
+            familyId,
+            codeHash,
+          );
+          if (seed && familyId !== null) {
+            const { clientId, userId, scope, authTime } = code;
+            insertRefreshToken({ ...seed, parentHash: null, clientId, userId, scope, authTime });
+          }
+          return { status: holds ? 'redeemed' : 'refused', code: spent };
         });
       } catch (error) {
         throw toStoreConflict(error, 'refresh token');
