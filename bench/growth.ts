@@ -1,7 +1,10 @@
 /**
- * The growth check (`--growth`): p95 of the token endpoints with few stored tokens, then again
- * after a bulk insert has brought every token table to many (10⁴ and 10⁶ by default). A fresh
- * database and server of their own, so that the main run's rows do not blur the small end.
+ * The growth check (`--growth`): p95 of the token endpoints with few and with many stored tokens
+ * (10⁴ and 10⁶ per token table by default). Each end has a fresh database and an Authly of its
+ * own, both running at once, and each endpoint is loaded on the two in turn, seconds apart, as the
+ * baselines are: measured one after the other, minutes apart, a machine that slows down in between
+ * would be counted as growth (on a shared machine, client_credentials, which reads no stored
+ * token, once came out 44 % slower that way).
  */
 import { openStore } from '../src/store/index.js';
 import { createDatabase } from './database.js';
@@ -27,86 +30,113 @@ const GROWTH_ENDPOINTS: EndpointName[] = [
   'introspection',
 ];
 
+/** One end of the check: its database with the background rows, and the Authly serving it. */
+interface End {
+  phase: 'few' | 'many';
+  running: Running;
+  rows: StoredRows;
+  context: TargetContext;
+  suppliers: Record<string, Supplier>;
+}
+
+async function startEnd(
+  phase: End['phase'],
+  rows: number,
+  options: BenchOptions,
+  progress: ProgressBar,
+  running: Running,
+): Promise<End> {
+  const database = (running.database = await createDatabase(options.databaseUrl));
+  const store = (running.store = await openStore(database.url, { poolSize: 16 }));
+  await store.migrate();
+  const seeded = await seedFixtures(store, new Date());
+  progress.note(`growth: storing ${rows.toLocaleString('en-US')} rows per token table`);
+  const stored = await addBackgroundRows(database, rows);
+  const authly = (running.authly = await startAuthly({
+    databaseUrl: database.url,
+    workers: options.workers,
+    logLevel: options.logLevel,
+  }));
+  const suppliers: Record<string, Supplier> = {
+    'authly:code': (n) => mintCodes(store, seeded.userId, n),
+    'authly:refresh_token': (n) => mintRefreshTokens(store, seeded.userId, n),
+  };
+  const context: TargetContext = { url: authly.url, sessionCookie: seeded.sessionCookie };
+  await ensureAccessTokens(
+    { authly: context, bare: { url: '' }, 'oidc-provider': { url: '' } },
+    suppliers['authly:code'],
+  );
+  return { phase, running, rows: stored, context, suppliers };
+}
+
 /** Runs the growth check. */
 export async function runGrowth(
   options: BenchOptions,
   progress: ProgressBar,
 ): Promise<GrowthResult> {
-  const running: Running = {};
-  const [few, many] = options.growthRows;
+  const [fewRows, manyRows] = options.growthRows;
+  const fewRunning: Running = {};
+  const manyRunning: Running = {};
+  let load: LoadGenerator | undefined;
   try {
-    const database = (running.database = await createDatabase(options.databaseUrl));
-    const store = (running.store = await openStore(database.url, { poolSize: 16 }));
-    await store.migrate();
-    const seeded = await seedFixtures(store, new Date());
-    progress.note(`growth: storing ${few.toLocaleString('en-US')} rows per token table`);
-    const smallRows = await addBackgroundRows(database, few);
+    const few = await startEnd('few', fewRows, options, progress, fewRunning);
+    const many = await startEnd('many', manyRows, options, progress, manyRunning);
+    load = await LoadGenerator.start();
 
-    const authly = (running.authly = await startAuthly({
-      databaseUrl: database.url,
-      workers: options.workers,
-      logLevel: options.logLevel,
-    }));
-    const load = (running.load = await LoadGenerator.start());
-    const suppliers: Record<string, Supplier> = {
-      'authly:code': (n) => mintCodes(store, seeded.userId, n),
-      'authly:refresh_token': (n) => mintRefreshTokens(store, seeded.userId, n),
-    };
-    const contexts = {
-      authly: { url: authly.url, sessionCookie: seeded.sessionCookie } as TargetContext,
-      bare: { url: '' },
-      'oidc-provider': { url: '' },
-    };
-    await ensureAccessTokens(contexts, suppliers['authly:code']);
-
-    const measureAll = async (phase: string) => {
-      const results = new Map<EndpointName, { run: LoadResult | null; problem?: string }>();
-      for (const name of GROWTH_ENDPOINTS) {
-        const endpoint = ENDPOINTS[name];
-        const measured = await measureEndpoint({
-          load,
-          progress,
-          endpoint,
-          target: 'authly',
-          shape: requestFor('authly', name, contexts.authly),
-          connections: [options.growthConnections],
-          duration: options.duration,
-          warmup: options.warmup,
-          supply: endpoint.credential ? suppliers[`authly:${endpoint.credential}`] : undefined,
-          label: `growth (${phase})`,
-        });
-        results.set(name, { run: measured.runs[0] ?? null, problem: measured.problem });
-      }
-      return results;
+    const measure = async (end: End, name: EndpointName): Promise<MeasuredEnd> => {
+      const endpoint = ENDPOINTS[name];
+      const measured = await measureEndpoint({
+        load: load!,
+        progress,
+        endpoint,
+        target: 'authly',
+        shape: requestFor('authly', name, end.context),
+        connections: [options.growthConnections],
+        duration: options.duration,
+        warmup: options.warmup,
+        supply: endpoint.credential ? end.suppliers[`authly:${endpoint.credential}`] : undefined,
+        label: `growth (${end.phase})`,
+      });
+      return { run: measured.runs[0] ?? null, problem: measured.problem };
     };
 
-    const small = await measureAll('few');
-    const more = (many - few).toLocaleString('en-US');
-    progress.note(`growth: storing ${more} more rows per token table`);
-    const largeRows: StoredRows = await addBackgroundRows(database, many - few);
-    const large = await measureAll('many');
-
+    const endpoints: GrowthEndpoint[] = [];
+    for (const [i, name] of GROWTH_ENDPOINTS.entries()) {
+      // Which end goes first alternates, so that neither is always the one after a warm-up.
+      const order = i % 2 === 0 ? [few, many] : [many, few];
+      const measured = new Map<End, MeasuredEnd>();
+      for (const end of order) measured.set(end, await measure(end, name));
+      endpoints.push(compare(name, measured.get(few)!, measured.get(many)!));
+    }
     return {
       connections: options.growthConnections,
-      rows: { small: smallRows, large: largeRows },
-      endpoints: GROWTH_ENDPOINTS.map((name): GrowthEndpoint => {
-        const before = small.get(name)!;
-        const after = large.get(name)!;
-        const change =
-          before.run && after.run && before.run.latencyMs.p95 > 0
-            ? (after.run.latencyMs.p95 - before.run.latencyMs.p95) / before.run.latencyMs.p95
-            : null;
-        const problem = before.problem ?? after.problem;
-        return {
-          name,
-          small: before.run,
-          large: after.run,
-          p95Change: change === null ? null : Math.round(change * 1000) / 1000,
-          ...(problem ? { problem } : {}),
-        };
-      }),
+      rows: { small: few.rows, large: many.rows },
+      endpoints,
     };
   } finally {
-    await stopAll(running);
+    await load?.stop();
+    await stopAll(manyRunning);
+    await stopAll(fewRunning);
   }
+}
+
+interface MeasuredEnd {
+  run: LoadResult | null;
+  problem?: string;
+}
+
+/** The change in p95 from few to many stored tokens. */
+function compare(name: EndpointName, before: MeasuredEnd, after: MeasuredEnd): GrowthEndpoint {
+  const change =
+    before.run && after.run && before.run.latencyMs.p95 > 0
+      ? (after.run.latencyMs.p95 - before.run.latencyMs.p95) / before.run.latencyMs.p95
+      : null;
+  const problem = before.problem ?? after.problem;
+  return {
+    name,
+    small: before.run,
+    large: after.run,
+    p95Change: change === null ? null : Math.round(change * 1000) / 1000,
+    ...(problem ? { problem } : {}),
+  };
 }
