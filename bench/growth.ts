@@ -33,12 +33,17 @@ const GROWTH_ENDPOINTS: EndpointName[] = [
 /** One end of the check: its database with the background rows, and the Authly serving it. */
 interface End {
   phase: 'few' | 'many';
-  running: Running;
   rows: StoredRows;
   context: TargetContext;
   suppliers: Record<string, Supplier>;
 }
 
+interface MeasuredEnd {
+  run: LoadResult | null;
+  problem?: string;
+}
+
+/** Sets up one end; what it starts goes into `running`, stopped even if a later step fails. */
 async function startEnd(
   phase: End['phase'],
   rows: number,
@@ -66,7 +71,7 @@ async function startEnd(
     { authly: context, bare: { url: '' }, 'oidc-provider': { url: '' } },
     suppliers['authly:code'],
   );
-  return { phase, running, rows: stored, context, suppliers };
+  return { phase, rows: stored, context, suppliers };
 }
 
 /** Runs the growth check. */
@@ -77,16 +82,15 @@ export async function runGrowth(
   const [fewRows, manyRows] = options.growthRows;
   const fewRunning: Running = {};
   const manyRunning: Running = {};
-  let load: LoadGenerator | undefined;
   try {
     const few = await startEnd('few', fewRows, options, progress, fewRunning);
     const many = await startEnd('many', manyRows, options, progress, manyRunning);
-    load = await LoadGenerator.start();
+    const load = (fewRunning.load = await LoadGenerator.start());
 
     const measure = async (end: End, name: EndpointName): Promise<MeasuredEnd> => {
       const endpoint = ENDPOINTS[name];
       const measured = await measureEndpoint({
-        load: load!,
+        load,
         progress,
         endpoint,
         target: 'authly',
@@ -114,15 +118,9 @@ export async function runGrowth(
       endpoints,
     };
   } finally {
-    await load?.stop();
     await stopAll(manyRunning);
     await stopAll(fewRunning);
   }
-}
-
-interface MeasuredEnd {
-  run: LoadResult | null;
-  problem?: string;
 }
 
 /** The change in p95 from few to many stored tokens. */
